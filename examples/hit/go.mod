@@ -1,0 +1,3 @@
+module example.com/hit
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/leakyservice
+
+go 1.19
