@@ -1,0 +1,47 @@
+#include "goleakcheck/goroutine.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace goleakcheck {
+
+namespace {
+
+// Statuses of a goroutine that is not parked on something. Every other text
+// in the brackets is a wait reason (the runtime's waitReasonStrings), and so
+// blocked, whatever Go version invented it.
+constexpr std::array<std::string_view, 7> kActiveStates = {
+    "running", "runnable", "syscall", "idle", "dead", "copystack", "preempted"};
+
+constexpr std::array<std::string_view, 3> kPlumbingPrefixes = {"runtime.", "sync.",
+                                                               "internal/"};
+
+}  // namespace
+
+bool Goroutine::is_blocked_state(std::string_view state) {
+  if (state.empty()) return false;
+  return std::find(kActiveStates.begin(), kActiveStates.end(), state) == kActiveStates.end();
+}
+
+bool is_blocking_plumbing(std::string_view function) {
+  if (function == "time.Sleep") return true;
+  return std::any_of(kPlumbingPrefixes.begin(), kPlumbingPrefixes.end(),
+                     [&](std::string_view prefix) { return function.starts_with(prefix); });
+}
+
+const Frame* Goroutine::blocking_site() const {
+  if (frames.empty()) return nullptr;
+  for (const Frame& frame : frames) {
+    if (!is_blocking_plumbing(frame.function)) return &frame;
+  }
+  return &frames.front();
+}
+
+const Goroutine* Snapshot::find(std::uint64_t id) const {
+  for (const Goroutine& g : goroutines) {
+    if (g.id == id) return &g;
+  }
+  return nullptr;
+}
+
+}  // namespace goleakcheck
