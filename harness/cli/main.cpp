@@ -1,0 +1,80 @@
+// goleakcheck: catch goroutine leaks in a Go program from the outside.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "goleakcheck/duration.hpp"
+#include "goleakcheck/error.hpp"
+#include "run_command.hpp"
+
+namespace {
+
+constexpr int kCheckNotMade = 2;
+
+// A CLI11 option value that is a duration ("500ms", "2s").
+std::function<void(const std::string&)> duration_into(std::chrono::milliseconds& target) {
+  return [&target](const std::string& text) { target = goleakcheck::parse_duration(text); };
+}
+
+void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
+  CLI::App* run = app.add_subcommand("run", "launch PROGRAM (or attach to a running one), run a scenario, report "
+                                            "new blocked goroutines");
+  run->footer(
+      "Usage: goleakcheck run [options] -- PROGRAM [ARGS...]\n"
+      "       goleakcheck run --attach URL [options]\n"
+      "In ARGS, {addr} becomes 127.0.0.1:PORT and {port} becomes PORT, for a free loopback port;\n"
+      "PROGRAM also gets GOLEAKCHECK_ADDR. Exit status: 0 no leak, 1 leaks found, 2 the check could not be made.");
+  run->add_option("--attach", options.attach_url, "check a program already running at URL (http://host:port)");
+  run->add_option("--scenario", options.scenario,
+                  "shell command (sh -c) run between baseline and check; it gets GOLEAKCHECK_ADDR and GOLEAKCHECK_URL");
+  run->add_option_function<std::string>("--scenario-timeout", duration_into(options.scenario_timeout),
+                                        "how long the scenario may run (default 2m)");
+  run->add_option_function<std::string>("--settle", duration_into(options.settle),
+                                        "how long new goroutines get to finish, e.g. 500ms, 2s (default 1.5s)");
+  run->add_option_function<std::string>("--ready-timeout", duration_into(options.ready_timeout),
+                                        "how long the program gets to serve /debug/pprof/ (default 10s)");
+  run->add_option("--format", options.format, "report format: text or json")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, goleakcheck::cli::Format>{{"text", goleakcheck::cli::Format::text},
+                                                          {"json", goleakcheck::cli::Format::json}}));
+  run->add_option("-o,--output", options.output, "write the report to FILE (default stdout)");
+  run->add_option("program", options.program, "the program and its arguments, after --");
+  run->callback([&options] {
+    const bool launching = !options.program.empty();
+    if (launching == !options.attach_url.empty()) {
+      throw CLI::ValidationError(launching ? "give either PROGRAM after -- or --attach URL, not both"
+                                           : "give PROGRAM after -- or --attach URL");
+    }
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"goleakcheck: catch goroutine leaks in a Go program from the outside"};
+  app.require_subcommand(1);
+  goleakcheck::cli::RunOptions run_options;
+  add_run_command(app, run_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::cerr << "goleakcheck: error: " << e.what() << " (see goleakcheck run --help)\n";
+    return kCheckNotMade;
+  } catch (const goleakcheck::Error& e) {
+    std::cerr << "goleakcheck: error: " << e.what() << "\n" << e.details();
+    return e.exit_code();
+  }
+
+  try {
+    return goleakcheck::cli::run(run_options);
+  } catch (const goleakcheck::Error& e) {
+    std::cerr << "goleakcheck: error: " << e.what() << "\n" << e.details();
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::cerr << "goleakcheck: error: " << e.what() << "\n";
+    return kCheckNotMade;
+  }
+}

@@ -1,0 +1,67 @@
+#include "run_command.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "goleakcheck/checker.hpp"
+#include "goleakcheck/error.hpp"
+#include "goleakcheck/program.hpp"
+#include "scenario.hpp"
+
+namespace goleakcheck::cli {
+
+namespace {
+
+void write_report(const RunOptions& options, const std::string& text) {
+  if (options.output.empty() || options.output == "-") {
+    std::cout << text << std::flush;
+    return;
+  }
+  std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the report to {}", options.output));
+}
+
+}  // namespace
+
+int run(const RunOptions& options) {
+  CheckOptions check_options;
+  check_options.settle = options.settle;
+
+  // The program, when we launch one, is declared first so that it is
+  // stopped last, after everything that talks to it.
+  std::optional<Program> program;
+  std::optional<Checker> checker;
+  std::string url;
+  if (options.attach_url.empty()) {
+    LaunchOptions launch;
+    launch.argv = options.program;
+    launch.ready_timeout = options.ready_timeout;
+    program.emplace(Program::launch(std::move(launch)));
+    checker.emplace(program->endpoint(), check_options, [&] { program->check_alive(); });
+    url = program->url();
+  } else {
+    const Endpoint endpoint = Endpoint::parse(options.attach_url);
+    wait_for_pprof(endpoint, options.ready_timeout);
+    checker.emplace(endpoint, check_options);
+    url = endpoint.url();
+  }
+
+  const Baseline baseline = checker->baseline();
+  if (!options.scenario.empty()) {
+    const Endpoint endpoint = Endpoint::parse(url);
+    run_scenario(Scenario{options.scenario,
+                          {{"GOLEAKCHECK_ADDR", endpoint.address()}, {"GOLEAKCHECK_URL", url}},
+                          options.scenario_timeout});
+  }
+  const LeakReport report = checker->check(baseline);
+  write_report(options, options.format == Format::json ? render_json(report) : render_text(report));
+  return report.clean() ? 0 : 1;
+}
+
+}  // namespace goleakcheck::cli

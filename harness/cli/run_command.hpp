@@ -1,0 +1,29 @@
+// `goleakcheck run`: launch (or attach to) a program, baseline, scenario,
+// check, report.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace goleakcheck::cli {
+
+enum class Format { text, json };
+
+struct RunOptions {
+  std::vector<std::string> program;  // argv after "--"
+  std::string attach_url;            // instead of program
+  std::string scenario;
+  std::chrono::milliseconds scenario_timeout{std::chrono::minutes(2)};
+  std::chrono::milliseconds settle{1500};
+  std::chrono::milliseconds ready_timeout{std::chrono::seconds(10)};
+  Format format = Format::text;
+  std::string output;  // empty: stdout
+};
+
+// The exit status: 0 no leak, 1 leaks found. Throws Error when the check
+// could not be made.
+int run(const RunOptions& options);
+
+}  // namespace goleakcheck::cli

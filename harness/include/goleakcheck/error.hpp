@@ -1,0 +1,40 @@
+// The one exception type goleakcheck throws: a check that could not be made.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace goleakcheck {
+
+enum class ErrorKind {
+  usage,             // bad arguments or options
+  launch_failed,     // the program could not be started at all
+  program_exited,    // it exited (crashed) before or during the check
+  not_ready,         // nothing answered on its address within the ready timeout
+  no_pprof,          // it answers HTTP but serves no /debug/pprof/
+  snapshot_failed,   // fetching a dump failed: refused, timed out, too large, HTTP error
+  truncated_dump,    // a dump was cut off, so goroutine ids cannot be compared
+  scenario_failed,   // the scenario command failed or timed out
+  io,                // a file could not be read or written
+};
+
+// `what()` is one line: what went wrong and what to do. `details()` holds
+// supporting lines, such as the tail of the program's stderr, or is empty.
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, const std::string& message, std::string details = {})
+      : std::runtime_error(message), kind_(kind), details_(std::move(details)) {}
+
+  ErrorKind kind() const noexcept { return kind_; }
+  const std::string& details() const noexcept { return details_; }
+
+  // The CLI's exit status for this error: always 2, "the check could not be
+  // made", as opposed to 0 (clean) and 1 (leaks found).
+  int exit_code() const noexcept { return 2; }
+
+ private:
+  ErrorKind kind_;
+  std::string details_;
+};
+
+}  // namespace goleakcheck

@@ -1,0 +1,95 @@
+// GoogleTest integration: launch the program per suite or per test, take a
+// baseline before a scenario, and fail with the leak report.
+//
+//   struct Service {
+//     static goleakcheck::LaunchOptions launch_options() { return {.argv = {"./svc", "-addr", "{addr}"}}; }
+//   };
+//   class ServiceTest : public goleakcheck::testing::ProgramPerSuite<Service> {};
+//
+//   TEST_F(ServiceTest, CheckoutLeaksNothing) {
+//     goleakcheck::testing::LeakGuard guard(program());
+//     ... drive program().url() ...
+//     EXPECT_NO_GOROUTINE_LEAKS(guard);
+//   }
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "goleakcheck/checker.hpp"
+#include "goleakcheck/program.hpp"
+#include "goleakcheck/report.hpp"
+
+namespace goleakcheck::testing {
+
+// Takes the baseline when constructed; check() re-snapshots, settles and
+// returns the verdict. The program must outlive the guard.
+class LeakGuard {
+ public:
+  explicit LeakGuard(Program& program, CheckOptions options = {});
+  // For a program the test did not launch (attach mode).
+  explicit LeakGuard(Checker checker);
+
+  LeakReport check() const { return checker_.check(baseline_); }
+  const Baseline& baseline() const { return baseline_; }
+
+ private:
+  Checker checker_;
+  Baseline baseline_;
+};
+
+// The predicate-formatter behind the macros: passes on a clean report, fails
+// with the text report, or with the error when the check could not be made.
+::testing::AssertionResult NoGoroutineLeaks(const char* guard_expression, const LeakGuard& guard);
+
+// Launches Config::launch_options() once for the whole suite: cheaper, but
+// the tests share one process. Note that gtest_discover_tests runs each test
+// in a process of its own, where a suite is one test.
+template <class Config>
+class ProgramPerSuite : public ::testing::Test {
+ public:
+  static void SetUpTestSuite() {
+    try {
+      shared() = std::make_unique<Program>(Program::launch(Config::launch_options()));
+    } catch (const std::exception& e) {
+      launch_error() = e.what();
+    }
+  }
+  static void TearDownTestSuite() { shared().reset(); }
+
+ protected:
+  void SetUp() override {
+    if (!shared()) GTEST_FAIL() << "the program under test did not start: " << launch_error();
+  }
+  static Program& program() { return *shared(); }
+
+ private:
+  static std::unique_ptr<Program>& shared() {
+    static std::unique_ptr<Program> program;
+    return program;
+  }
+  static std::string& launch_error() {
+    static std::string error;
+    return error;
+  }
+};
+
+// Launches Config::launch_options() afresh for every test: isolated.
+template <class Config>
+class ProgramPerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { program_.emplace(Program::launch(Config::launch_options())); }
+  void TearDown() override { program_.reset(); }
+  Program& program() { return *program_; }
+
+ private:
+  std::optional<Program> program_;
+};
+
+}  // namespace goleakcheck::testing
+
+#define EXPECT_NO_GOROUTINE_LEAKS(guard) EXPECT_PRED_FORMAT1(::goleakcheck::testing::NoGoroutineLeaks, guard)
+#define ASSERT_NO_GOROUTINE_LEAKS(guard) ASSERT_PRED_FORMAT1(::goleakcheck::testing::NoGoroutineLeaks, guard)

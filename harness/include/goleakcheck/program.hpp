@@ -1,0 +1,70 @@
+// The Go program under test: launched on a free loopback port, ready once
+// its pprof endpoint answers, always stopped and reaped.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "goleakcheck/endpoint.hpp"
+#include "goleakcheck/exit_status.hpp"
+
+namespace goleakcheck {
+
+struct LaunchOptions {
+  // The program and its arguments, executed directly (no shell). Every
+  // "{addr}" becomes "127.0.0.1:PORT" and every "{port}" becomes "PORT", for
+  // a free loopback port; the program also gets GOLEAKCHECK_ADDR.
+  std::vector<std::string> argv;
+  std::map<std::string, std::string> env;  // on top of the harness's own
+  std::filesystem::path working_dir;       // empty: the harness's own
+  std::chrono::milliseconds ready_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds stop_grace{std::chrono::seconds(5)};  // SIGTERM to SIGKILL
+  // Where its stdout.log and stderr.log go. Empty: a unique temporary
+  // directory, removed when the program is destroyed.
+  std::filesystem::path log_dir;
+};
+
+class Program {
+ public:
+  // Starts the program and waits until GET /debug/pprof/ answers 200.
+  // Throws Error: launch_failed, program_exited (with its status and stderr
+  // tail), no_pprof or not_ready. Nothing is left running when it throws.
+  static Program launch(LaunchOptions options);
+
+  Program(Program&&) noexcept;
+  Program& operator=(Program&&) noexcept;
+  // Stops the program (see stop()) if it still runs.
+  ~Program();
+
+  const Endpoint& endpoint() const;
+  std::string url() const { return endpoint().url(); }
+  // Its process id, which is also its process group id.
+  int pid() const;
+
+  // Throws Error(ErrorKind::program_exited) with its exit status and the
+  // tail of its stderr once it has exited.
+  void check_alive();
+
+  // SIGTERM to its process group, the grace period, then SIGKILL; reaps it.
+  // Safe to call more than once.
+  ExitStatus stop();
+
+  std::filesystem::path stdout_log() const;
+  std::filesystem::path stderr_log() const;
+  // The last lines of its stderr, each prefixed with "  | ".
+  std::string stderr_tail(std::size_t max_lines = 15) const;
+
+ private:
+  struct State;
+  explicit Program(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// Replaces "{addr}" and "{port}" in one argument.
+std::string substitute_address(std::string argument, const Endpoint& endpoint);
+
+}  // namespace goleakcheck

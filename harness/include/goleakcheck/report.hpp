@@ -1,0 +1,62 @@
+// The verdict of one check, and how it is shown.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "goleakcheck/goroutine.hpp"
+
+namespace goleakcheck {
+
+// Leaked goroutines that block at the same line, in the same state, started
+// by the same line: one bug, however many goroutines it leaked.
+struct LeakGroup {
+  std::string_view state;
+  Frame blocking_site;
+  std::optional<Frame> created_by;
+  std::vector<std::uint64_t> ids;  // ascending
+  std::optional<int> max_wait_minutes;
+  Goroutine example;  // the lowest id: its stack is the one shown
+
+  std::size_t count() const { return ids.size(); }
+};
+
+struct LeakReport {
+  // New goroutines (absent from the baseline) still blocked when the check
+  // ended, and not ignored. Non-empty means the check failed.
+  std::vector<Goroutine> leaks;
+  // `leaks` grouped, the largest group first.
+  std::vector<LeakGroup> groups;
+  // New goroutines still running, runnable or in a system call: shown as a
+  // warning, never a failure.
+  std::vector<Goroutine> still_running;
+  // New goroutines that an ignore rule matched, and the names of the rules.
+  std::size_t ignored = 0;
+  std::vector<std::string> ignore_rules_used;
+
+  std::size_t baseline_goroutines = 0;
+  std::size_t final_goroutines = 0;
+  std::size_t snapshots = 0;  // after-snapshots taken while settling
+  std::chrono::nanoseconds elapsed{};
+
+  // Keeps the dump text that the records above point into.
+  std::shared_ptr<const std::string> text;
+
+  bool clean() const { return leaks.empty(); }
+  std::size_t leak_count() const { return leaks.size(); }
+};
+
+// Groups blocked goroutines by (state, blocking site, creator), largest
+// group first, then by blocking site for a stable order.
+std::vector<LeakGroup> group_leaks(const std::vector<Goroutine>& leaks);
+
+// The report a person reads: one section per group with its state, blocking
+// site, creator, ids and one full stack.
+std::string render_text(const LeakReport& report);
+
+// The machine-readable report: verdict, leaks, groups, warnings, stats.
+std::string render_json(const LeakReport& report);
+
+}  // namespace goleakcheck

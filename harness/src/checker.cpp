@@ -1,0 +1,148 @@
+#include "goleakcheck/checker.hpp"
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "goleakcheck/dump.hpp"
+#include "goleakcheck/error.hpp"
+
+namespace goleakcheck {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kDumpPath = "/debug/pprof/goroutine?debug=2";
+constexpr auto kFirstPause = std::chrono::milliseconds(5);
+constexpr auto kLongestPause = std::chrono::milliseconds(200);
+constexpr int kExitLooks = 20;
+constexpr auto kExitLookPause = std::chrono::milliseconds(10);
+
+void reject_truncated(const Snapshot& snapshot, std::string_view which) {
+  if (!snapshot.truncated) return;
+  throw Error(ErrorKind::truncated_dump,
+              fmt::format("the {} goroutine dump was cut off ({} bytes, {} goroutines read), so goroutine ids cannot "
+                          "be compared; reduce the number of goroutines or check a smaller scenario",
+                          which, snapshot.text->size(), snapshot.goroutines.size()));
+}
+
+// New goroutines of one after-snapshot, sorted into what the verdict needs.
+struct Sorted {
+  std::vector<const Goroutine*> blocked;
+  std::vector<const Goroutine*> active;
+  std::vector<const Goroutine*> ignored;
+  std::set<std::string> rules_used;
+};
+
+Sorted sort_new_goroutines(const Snapshot& after, const Baseline& baseline, const std::vector<Ignore>& ignores) {
+  Sorted sorted;
+  for (const Goroutine& g : after.goroutines) {
+    if (baseline.contains(g.id) || is_snapshot_footprint(g)) continue;
+    const auto rule = std::find_if(ignores.begin(), ignores.end(), [&](const Ignore& i) { return i.matches(g); });
+    if (rule != ignores.end()) {
+      sorted.ignored.push_back(&g);
+      sorted.rules_used.insert(rule->name);
+    } else {
+      (g.blocked() ? sorted.blocked : sorted.active).push_back(&g);
+    }
+  }
+  return sorted;
+}
+
+std::vector<Goroutine> copy_out(const std::vector<const Goroutine*>& goroutines) {
+  std::vector<Goroutine> copies;
+  copies.reserve(goroutines.size());
+  for (const Goroutine* g : goroutines) copies.push_back(*g);
+  return copies;
+}
+
+}  // namespace
+
+Baseline::Baseline(Snapshot snapshot) : snapshot_(std::move(snapshot)) {
+  sorted_ids_.reserve(snapshot_.goroutines.size());
+  for (const Goroutine& g : snapshot_.goroutines) sorted_ids_.push_back(g.id);
+  std::sort(sorted_ids_.begin(), sorted_ids_.end());
+}
+
+bool Baseline::contains(std::uint64_t id) const { return std::binary_search(sorted_ids_.begin(), sorted_ids_.end(), id); }
+
+bool is_snapshot_footprint(const Goroutine& g) {
+  if (g.created_by && g.created_by->function == "net/http.(*connReader).startBackgroundRead") return true;
+  return std::any_of(g.frames.begin(), g.frames.end(), [](const Frame& f) {
+    return f.function == "runtime/pprof.writeGoroutineStacks" || f.function.starts_with("net/http/pprof.");
+  });
+}
+
+Checker::Checker(Endpoint endpoint, CheckOptions options, std::function<void()> check_alive)
+    : options_(std::move(options)),
+      check_alive_(std::move(check_alive)),
+      client_(std::make_unique<HttpClient>(std::move(endpoint))) {}
+
+Checker::Checker(Checker&&) noexcept = default;
+Checker::~Checker() = default;
+
+Snapshot Checker::snapshot() const {
+  if (check_alive_) check_alive_();
+  HttpResponse response;
+  try {
+    response = client_->get(kDumpPath, options_.fetch);
+  } catch (const Error&) {
+    // A failed request is often the program dying: say that instead. Its
+    // sockets close a moment before it can be reaped, so look for a while.
+    if (check_alive_) {
+      for (int look = 0; look < kExitLooks; ++look) {
+        check_alive_();
+        std::this_thread::sleep_for(kExitLookPause);
+      }
+    }
+    throw;
+  }
+  if (response.status != 200) {
+    throw Error(ErrorKind::snapshot_failed,
+                fmt::format("{}{} answered HTTP {}; is net/http/pprof registered?", client_->endpoint().url(), kDumpPath,
+                            response.status));
+  }
+  return parse_dump(std::move(response.body));
+}
+
+Baseline Checker::baseline() const {
+  Snapshot snapshot = this->snapshot();
+  reject_truncated(snapshot, "baseline");
+  return Baseline(std::move(snapshot));
+}
+
+LeakReport Checker::check(const Baseline& baseline) const {
+  const auto start = Clock::now();
+  const auto settle_until = start + options_.settle;
+  auto pause = kFirstPause;
+  LeakReport report;
+  while (true) {
+    Snapshot after = snapshot();
+    ++report.snapshots;
+    reject_truncated(after, "after-scenario");
+    Sorted sorted = sort_new_goroutines(after, baseline, options_.ignores);
+    const auto now = Clock::now();
+    // Wait for every new goroutine, running ones too: a goroutine running
+    // now may park a moment later.
+    if ((sorted.blocked.empty() && sorted.active.empty()) || now >= settle_until) {
+      report.leaks = copy_out(sorted.blocked);
+      report.still_running = copy_out(sorted.active);
+      report.ignored = sorted.ignored.size();
+      report.ignore_rules_used.assign(sorted.rules_used.begin(), sorted.rules_used.end());
+      report.final_goroutines = after.goroutines.size();
+      report.text = after.text;
+      break;
+    }
+    std::this_thread::sleep_for(std::min<Clock::duration>(pause, settle_until - now));
+    pause = std::min(pause * 2, kLongestPause);
+  }
+  report.groups = group_leaks(report.leaks);
+  report.baseline_goroutines = baseline.snapshot().goroutines.size();
+  report.elapsed = Clock::now() - start;
+  return report;
+}
+
+}  // namespace goleakcheck

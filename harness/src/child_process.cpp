@@ -1,0 +1,120 @@
+// Boost.Process starts the child (exec errors come back as exceptions); the
+// lifecycle after that is plain POSIX. Boost.Process v1's terminate() is
+// SIGKILL only and its wait_for() can leave zombies, so the child and its
+// group handle are detached at once and we signal and reap with
+// kill(-pgid)/waitpid ourselves.
+#include "child_process.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <sys/wait.h>
+#include <thread>
+
+#include <boost/process.hpp>
+#include <fmt/format.h>
+
+#include "goleakcheck/error.hpp"
+
+namespace goleakcheck {
+
+std::string ExitStatus::describe() const {
+  if (signal != 0) {
+    const char* name = sigabbrev_np(signal);
+    return fmt::format("was killed by signal {} (SIG{})", signal, name != nullptr ? name : "?");
+  }
+  return fmt::format("exited with status {}", code);
+}
+
+ExitStatus ExitStatus::from_wait_status(int wait_status) {
+  ExitStatus status;
+  if (WIFSIGNALED(wait_status)) {
+    status.signal = WTERMSIG(wait_status);
+  } else if (WIFEXITED(wait_status)) {
+    status.code = WEXITSTATUS(wait_status);
+  }
+  return status;
+}
+
+namespace detail {
+
+namespace bp = boost::process;
+
+ChildProcess ChildProcess::spawn(const SpawnSpec& spec) {
+  if (spec.argv.empty()) throw Error(ErrorKind::usage, "no program given to launch");
+  boost::filesystem::path program = spec.argv.front();
+  if (spec.argv.front().find('/') == std::string::npos) {
+    program = bp::search_path(spec.argv.front());
+    if (program.empty()) {
+      throw Error(ErrorKind::launch_failed,
+                  fmt::format("program '{}' not found on PATH; give its path", spec.argv.front()));
+    }
+  }
+  const std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+  bp::environment env = boost::this_process::environment();
+  for (const auto& [key, value] : spec.extra_env) env[key] = value;
+  const boost::filesystem::path dir =
+      spec.working_dir.empty() ? boost::filesystem::current_path() : boost::filesystem::path(spec.working_dir.string());
+
+  try {
+    bp::group group;  // puts the child in a new process group of its own
+    const auto start = [&](auto&& out, auto&& err) {
+      return bp::child(bp::exe = program, bp::args = args, bp::env = env, bp::start_dir = dir, bp::std_in < bp::null,
+                       bp::std_out > out, bp::std_err > err, group);
+    };
+    bp::child child = spec.stdout_path.empty() ? start(stderr, stderr)
+                                               : start(spec.stdout_path.string(), spec.stderr_path.string());
+    const pid_t pid = child.id();
+    child.detach();
+    group.detach();
+    return ChildProcess(pid);
+  } catch (const bp::process_error& e) {
+    throw Error(ErrorKind::launch_failed, fmt::format("cannot start '{}': {}", program.string(), e.code().message()));
+  }
+}
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)),
+      status_(std::exchange(other.status_, std::nullopt)),
+      stopped_(other.stopped_) {}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0) stop(std::chrono::seconds(5));
+}
+
+std::optional<ExitStatus> ChildProcess::poll() {
+  if (status_ || pid_ <= 0) return status_;
+  int wait_status = 0;
+  const pid_t reaped = ::waitpid(pid_, &wait_status, WNOHANG);
+  if (reaped == pid_) {
+    status_ = ExitStatus::from_wait_status(wait_status);
+  } else if (reaped < 0 && errno == ECHILD) {
+    status_ = ExitStatus{};  // reaped elsewhere: nothing left to stop
+  }
+  return status_;
+}
+
+ExitStatus ChildProcess::stop(std::chrono::milliseconds grace) {
+  using Clock = std::chrono::steady_clock;
+  if (pid_ <= 0 || stopped_) return status_.value_or(ExitStatus{});
+  stopped_ = true;
+  // The group outlives its leader when the child started helpers of its own:
+  // signal the group even when the leader is already gone.
+  ::kill(-pid_, SIGTERM);
+  const auto give_up = Clock::now() + grace;
+  auto pause = std::chrono::milliseconds(1);
+  while (!poll() && Clock::now() < give_up) {
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+  ::kill(-pid_, SIGKILL);
+  if (!status_) {
+    int wait_status = 0;
+    while (::waitpid(pid_, &wait_status, 0) < 0 && errno == EINTR) {
+    }
+    status_ = ExitStatus::from_wait_status(wait_status);
+  }
+  return *status_;
+}
+
+}  // namespace detail
+}  // namespace goleakcheck

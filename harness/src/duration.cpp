@@ -1,0 +1,44 @@
+#include "goleakcheck/duration.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "goleakcheck/error.hpp"
+
+namespace goleakcheck {
+
+std::chrono::milliseconds parse_duration(std::string_view text) {
+  const auto fail = [&] {
+    return Error(ErrorKind::usage,
+                 fmt::format("invalid duration '{}': expected a number and a unit, like 250ms, 2s, 1.5s or 1m", text));
+  };
+  double value = 0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  auto [unit_begin, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || unit_begin == begin || value < 0 || !std::isfinite(value)) throw fail();
+  const std::string_view unit(unit_begin, static_cast<std::size_t>(end - unit_begin));
+  double ms = 0;
+  if (unit == "us") {
+    ms = value / 1000;
+  } else if (unit == "ms") {
+    ms = value;
+  } else if (unit == "s") {
+    ms = value * 1000;
+  } else if (unit == "m") {
+    ms = value * 60'000;
+  } else {
+    throw fail();
+  }
+  return std::chrono::milliseconds(static_cast<long long>(std::llround(ms)));
+}
+
+std::string format_duration(std::chrono::nanoseconds duration) {
+  const double ms = std::chrono::duration<double, std::milli>(duration).count();
+  if (ms < 1000) return fmt::format("{:.0f}ms", ms);
+  return fmt::format("{:.2f}s", ms / 1000);
+}
+
+}  // namespace goleakcheck

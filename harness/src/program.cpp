@@ -1,0 +1,111 @@
+#include "goleakcheck/program.hpp"
+
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "child_process.hpp"
+#include "goleakcheck/error.hpp"
+#include "temp_dir.hpp"
+
+namespace goleakcheck {
+
+namespace {
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+constexpr int kLaunchAttempts = 3;
+
+}  // namespace
+
+std::string substitute_address(std::string argument, const Endpoint& endpoint) {
+  replace_all(argument, "{addr}", endpoint.address());
+  replace_all(argument, "{port}", std::to_string(endpoint.port));
+  return argument;
+}
+
+struct Program::State {
+  LaunchOptions options;
+  Endpoint endpoint;
+  std::optional<detail::TempDir> temp_dir;  // declared before child: outlives it
+  std::filesystem::path log_dir;
+  std::optional<detail::ChildProcess> child;
+  bool ready = false;
+
+  std::string name() const { return std::filesystem::path(options.argv.front()).filename().string(); }
+};
+
+Program::Program(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Program::Program(Program&&) noexcept = default;
+Program& Program::operator=(Program&&) noexcept = default;
+
+Program::~Program() {
+  if (state_) stop();
+}
+
+Program Program::launch(LaunchOptions options) {
+  if (options.argv.empty()) throw Error(ErrorKind::usage, "no program given to launch");
+  for (int attempt = 1;; ++attempt) {
+    auto state = std::make_unique<State>();
+    state->options = options;
+    state->endpoint = Endpoint{"127.0.0.1", pick_free_port()};
+    if (options.log_dir.empty()) {
+      state->temp_dir.emplace();
+      state->log_dir = state->temp_dir->path();
+    } else {
+      std::filesystem::create_directories(options.log_dir);
+      state->log_dir = options.log_dir;
+    }
+
+    detail::SpawnSpec spec;
+    for (const std::string& argument : options.argv) spec.argv.push_back(substitute_address(argument, state->endpoint));
+    spec.extra_env = options.env;
+    spec.extra_env["GOLEAKCHECK_ADDR"] = state->endpoint.address();
+    spec.working_dir = options.working_dir;
+    spec.stdout_path = state->log_dir / "stdout.log";
+    spec.stderr_path = state->log_dir / "stderr.log";
+    state->child.emplace(detail::ChildProcess::spawn(spec));
+
+    Program program(std::move(state));
+    try {
+      wait_for_pprof(program.endpoint(), options.ready_timeout, [&] { program.check_alive(); });
+      program.state_->ready = true;
+      return program;
+    } catch (const Error& e) {
+      // The port was free when picked but another process may take it
+      // before the program binds it: pick again rather than fail.
+      const bool port_taken = e.kind() == ErrorKind::program_exited &&
+                              program.stderr_tail(5).find("address already in use") != std::string::npos;
+      if (!port_taken || attempt == kLaunchAttempts) throw;
+    }
+  }
+}
+
+const Endpoint& Program::endpoint() const { return state_->endpoint; }
+
+int Program::pid() const { return state_->child->pid(); }
+
+void Program::check_alive() {
+  const std::optional<ExitStatus> status = state_->child->poll();
+  if (!status) return;
+  const std::string when = state_->ready ? "during the check" : "before its pprof endpoint answered";
+  std::string tail = stderr_tail();
+  throw Error(ErrorKind::program_exited,
+              fmt::format("{} {} {}; {}", state_->name(), status->describe(), when,
+                          tail.empty() ? "it printed nothing on stderr" : "the end of its stderr follows"),
+              std::move(tail));
+}
+
+ExitStatus Program::stop() { return state_->child->stop(state_->options.stop_grace); }
+
+std::filesystem::path Program::stdout_log() const { return state_->log_dir / "stdout.log"; }
+
+std::filesystem::path Program::stderr_log() const { return state_->log_dir / "stderr.log"; }
+
+std::string Program::stderr_tail(std::size_t max_lines) const { return detail::tail_lines(stderr_log(), max_lines); }
+
+}  // namespace goleakcheck

@@ -1,0 +1,84 @@
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "goleakcheck/duration.hpp"
+#include "goleakcheck/report.hpp"
+
+namespace goleakcheck {
+
+namespace {
+
+using Out = std::back_insert_iterator<std::string>;
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::string where(const Frame& frame) { return fmt::format("{} {}:{}", frame.function, frame.file, frame.line); }
+
+std::string heading_state(const LeakGroup& group) {
+  if (!group.max_wait_minutes) return std::string(group.state);
+  return fmt::format("{}, {} minutes", group.state, *group.max_wait_minutes);
+}
+
+// The stack as the runtime prints it, so it reads like the dump itself.
+void write_stack(Out out, const Goroutine& g, std::string_view indent) {
+  for (const Frame& frame : g.frames) {
+    fmt::format_to(out, "{}{}{}\n{}    {}:{}\n", indent, frame.function, frame.inlined ? "(...)" : "()", indent,
+                   frame.file, frame.line);
+  }
+  if (g.frames_elided) fmt::format_to(out, "{}...frames elided...\n", indent);
+  if (g.created_by) {
+    fmt::format_to(out, "{}created by {}{}\n{}    {}:{}\n", indent, g.created_by->function,
+                   g.creator_id ? fmt::format(" in goroutine {}", *g.creator_id) : "", indent, g.created_by->file,
+                   g.created_by->line);
+  }
+}
+
+void write_group(Out out, std::size_t number, const LeakGroup& group) {
+  fmt::format_to(out, "\n#{}  {} [{}]\n", number, plural(group.count(), "goroutine", "goroutines"),
+                 heading_state(group));
+  fmt::format_to(out, "    blocked at  {}\n", where(group.blocking_site));
+  if (group.created_by) {
+    fmt::format_to(out, "    created by  {}\n", where(*group.created_by));
+  }
+  fmt::format_to(out, "    ids         {}\n", fmt::join(group.ids, " "));
+  fmt::format_to(out, "    stack of goroutine {}:\n", group.example.id);
+  write_stack(out, group.example, "        ");
+}
+
+}  // namespace
+
+std::string render_text(const LeakReport& report) {
+  std::string text;
+  Out out(text);
+  const std::string stats =
+      fmt::format("{} before, {} after; {} in {}", plural(report.baseline_goroutines, "goroutine", "goroutines"),
+                  report.final_goroutines, format_duration(report.elapsed),
+                  plural(report.snapshots, "snapshot", "snapshots"));
+  if (report.clean()) {
+    fmt::format_to(out, "goleakcheck: clean: no new blocked goroutine ({})\n", stats);
+  } else {
+    fmt::format_to(out, "goleakcheck: LEAK: {} blocked {} ({})\n",
+                   plural(report.leak_count(), "goroutine", "goroutines"),
+                   report.groups.size() == 1 ? "at 1 place" : fmt::format("at {} places", report.groups.size()), stats);
+    std::size_t number = 0;
+    for (const LeakGroup& group : report.groups) write_group(out, ++number, group);
+  }
+  if (!report.still_running.empty()) {
+    fmt::format_to(out, "\nwarning: {} still running at the end of the check (not counted as leaks):\n",
+                   plural(report.still_running.size(), "new goroutine", "new goroutines"));
+    for (const Goroutine& g : report.still_running) {
+      const Frame* top = g.frames.empty() ? nullptr : &g.frames.front();
+      fmt::format_to(out, "    goroutine {} [{}] {}\n", g.id, g.state, top != nullptr ? where(*top) : "(no stack)");
+    }
+  }
+  if (report.ignored > 0) {
+    fmt::format_to(out, "note: {} ignored by: {}\n", plural(report.ignored, "new goroutine", "new goroutines"),
+                   fmt::join(report.ignore_rules_used, "; "));
+  }
+  return text;
+}
+
+}  // namespace goleakcheck

@@ -1,0 +1,54 @@
+#include "temp_dir.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "goleakcheck/error.hpp"
+
+namespace goleakcheck::detail {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/goleakcheck.XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw Error(ErrorKind::io, fmt::format("cannot create a temporary directory {}: {}", pattern, std::strerror(errno)));
+  }
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  if (path_.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string tail_lines(const std::filesystem::path& file, std::size_t max_lines) {
+  constexpr std::streamoff kMaxBytes = 16 * 1024;  // enough for the last lines
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) return {};
+  const std::streamoff size = in.tellg();
+  const std::streamoff start = size > kMaxBytes ? size - kMaxBytes : 0;
+  in.seekg(start);
+  std::string text(static_cast<std::size_t>(size - start), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+
+  std::vector<std::string_view> lines;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const std::size_t newline = rest.find('\n');
+    lines.push_back(rest.substr(0, newline));
+    rest = newline == std::string_view::npos ? std::string_view{} : rest.substr(newline + 1);
+  }
+  if (start > 0 && !lines.empty()) lines.erase(lines.begin());  // a partial first line
+  const std::size_t first = lines.size() > max_lines ? lines.size() - max_lines : 0;
+  std::string tail;
+  for (std::size_t i = first; i < lines.size(); ++i) fmt::format_to(std::back_inserter(tail), "  | {}\n", lines[i]);
+  return tail;
+}
+
+}  // namespace goleakcheck::detail
