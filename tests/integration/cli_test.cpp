@@ -1,0 +1,114 @@
+// The goleakcheck command as CI runs it: exit statuses, reports, errors.
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "goleakcheck/program.hpp"
+#include "leakyservice.hpp"
+#include "source_marker.hpp"
+
+namespace goleakcheck {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+std::string hit(std::string_view path) {
+  return std::string(GOLEAKCHECK_HIT_BIN) + " \"$GOLEAKCHECK_URL" + std::string(path) + "\"";
+}
+
+std::vector<std::string> run_args(std::vector<std::string> options, std::vector<std::string> program_flags = {}) {
+  std::vector<std::string> args = {"run"};
+  args.insert(args.end(), options.begin(), options.end());
+  args.insert(args.end(), {"--", GOLEAKCHECK_LEAKYSERVICE_BIN, "-addr", "{addr}"});
+  args.insert(args.end(), program_flags.begin(), program_flags.end());
+  return args;
+}
+
+TEST(Cli, LeakExitsOneWithAJsonReport) {
+  const test::CliResult r = test::run_cli(run_args({"--scenario", hit("/ncast"), "--format", "json"}));
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["verdict"], "leak");
+  EXPECT_EQ(json["leaks"].size(), 2u);
+  ASSERT_EQ(json["groups"].size(), 1u);
+  EXPECT_EQ(json["groups"][0]["count"], 2);
+  EXPECT_EQ(json["groups"][0]["state"], "chan send");
+  EXPECT_EQ(json["groups"][0]["blocking_site"]["function"], "main.ncastPattern.func1");
+  EXPECT_EQ(json["groups"][0]["blocking_site"]["line"],
+            test::marker_line(test::leakyservice_source("ncast.go"), "ncast"));
+  EXPECT_EQ(json["groups"][0]["created_by"]["function"], "main.ncastPattern");
+  EXPECT_THAT(r.err, HasSubstr("hit: GET")) << "the scenario's output goes to stderr";
+}
+
+TEST(Cli, CleanScenarioExitsZeroWithATextReport) {
+  const test::CliResult r = test::run_cli(run_args({"--scenario", hit("/ncast?fixed=1"), "--settle", "500ms"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("goleakcheck: clean"));
+}
+
+TEST(Cli, TextReportWrittenToAFile) {
+  const auto path = std::filesystem::temp_directory_path() / ("goleakcheck-report." + std::to_string(::getpid()));
+  const test::CliResult r = test::run_cli(run_args({"--scenario", hit("/lock"), "-o", path.string()}));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out, "");
+  const std::string report = test::read_file(path);
+  std::filesystem::remove(path);
+  EXPECT_THAT(report, HasSubstr("blocked at  main.(*cache).refresh"));
+  EXPECT_THAT(report, HasSubstr("created by  main.lockPattern"));
+}
+
+TEST(Cli, AttachChecksARunningProgram) {
+  Program program = Program::launch(test::leakyservice());
+  const test::CliResult r = test::run_cli({"run", "--attach", program.url(), "--scenario", hit("/range")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("1 goroutine [chan receive]"));
+  EXPECT_EQ(test::get(program, "/healthz"), "ok\n") << "attach mode must leave the program running";
+}
+
+// Every way the check cannot be made exits 2 with one line that starts
+// "goleakcheck: error:".
+void expect_error(const test::CliResult& r, std::string_view reason) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, StartsWith("goleakcheck: error: "));
+  const std::string first_line = r.err.substr(0, r.err.find('\n'));
+  EXPECT_THAT(first_line, HasSubstr(std::string(reason)));
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Cli, CrashAtStartExitsTwoWithStatusAndStderrTail) {
+  const test::CliResult r = test::run_cli(run_args({}, {"-crash-at-start"}));
+  expect_error(r, "leakyservice exited with status 3 before its pprof endpoint answered");
+  EXPECT_THAT(r.err, HasSubstr("\n  | leakyservice: config error"));
+}
+
+TEST(Cli, MissingPprofExitsTwoAndSaysHowToEnableIt) {
+  expect_error(test::run_cli(run_args({}, {"-no-pprof"})), "serves HTTP but not pprof");
+}
+
+TEST(Cli, NothingListeningAtTheAttachUrlExitsTwo) {
+  const std::string url = "http://127.0.0.1:" + std::to_string(pick_free_port());
+  expect_error(test::run_cli({"run", "--attach", url, "--ready-timeout", "300ms"}), "nothing answered at " + url);
+}
+
+TEST(Cli, FailingScenarioExitsTwo) {
+  expect_error(test::run_cli(run_args({"--scenario", "exit 7"})), "the scenario exited with status 7");
+}
+
+TEST(Cli, ScenarioPastItsTimeoutExitsTwo) {
+  expect_error(test::run_cli(run_args({"--scenario", "sleep 30", "--scenario-timeout", "200ms"})),
+               "the scenario did not finish within 200ms");
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  expect_error(test::run_cli({"run"}), "give PROGRAM after -- or --attach URL");
+  expect_error(test::run_cli(run_args({"--settle", "soon"})), "invalid duration 'soon'");
+  expect_error(test::run_cli(run_args({"--format", "xml"})), "xml");
+  expect_error(test::run_cli({"run", "--attach", "https://127.0.0.1:1"}), "https is not supported");
+}
+
+}  // namespace
+}  // namespace goleakcheck

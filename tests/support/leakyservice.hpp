@@ -1,0 +1,30 @@
+// Launching and driving examples/leakyservice from tests.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "goleakcheck/program.hpp"
+
+namespace goleakcheck::test {
+
+// leakyservice on {addr}, plus any extra flags.
+LaunchOptions leakyservice(std::vector<std::string> extra_flags = {});
+
+// GET path from the program and expect 200; returns the body.
+std::string get(const Program& program, std::string_view path);
+
+// Whether any process's command line contains `text` (reads /proc).
+bool process_running_with(std::string_view text);
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the goleakcheck CLI with `args`, capturing stdout and stderr.
+CliResult run_cli(const std::vector<std::string>& args);
+
+}  // namespace goleakcheck::test

@@ -1,0 +1,173 @@
+// The parser on dumps captured from real Go runs (tests/fixtures) and on
+// crafted text for the forms a small capture does not show.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "goleakcheck/dump.hpp"
+#include "source_marker.hpp"
+
+namespace goleakcheck {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::SizeIs;
+
+const Goroutine& by_id(const Snapshot& snapshot, std::uint64_t id) {
+  const Goroutine* g = snapshot.find(id);
+  if (g == nullptr) throw std::runtime_error("no goroutine " + std::to_string(id));
+  return *g;
+}
+
+TEST(DumpParserGo126, ReadsEveryRecordOfARealDump) {
+  const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
+  EXPECT_FALSE(s.truncated);
+  ASSERT_THAT(s.goroutines, SizeIs(13));
+  EXPECT_EQ(s.goroutines.front().id, 36u);
+  EXPECT_EQ(s.goroutines.front().state, "running");
+  EXPECT_EQ(s.goroutines.back().id, 35u);
+}
+
+TEST(DumpParserGo126, ReadsFramesCreatorAndParent) {
+  const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
+  const Goroutine& lock = by_id(s, 35);
+  EXPECT_EQ(lock.state, "sync.Mutex.Lock");
+  EXPECT_FALSE(lock.wait_minutes);
+  ASSERT_THAT(lock.frames, SizeIs(5));
+  EXPECT_EQ(lock.frames[0].function, "internal/sync.runtime_SemacquireMutex");
+  EXPECT_EQ(lock.frames[0].file, "/usr/local/go/src/runtime/sema.go");
+  EXPECT_EQ(lock.frames[0].line, 95);
+  EXPECT_FALSE(lock.frames[0].inlined);
+  EXPECT_TRUE(lock.frames[2].inlined);  // internal/sync.(*Mutex).Lock(...)
+  EXPECT_EQ(lock.frames[4].function, "main.(*cache).refresh");
+  EXPECT_EQ(lock.frames[4].line, 12);
+  ASSERT_TRUE(lock.created_by);
+  EXPECT_EQ(lock.created_by->function, "main.lockPattern");
+  EXPECT_EQ(lock.created_by->file, "/work/main/examples/leakyservice/lock.go");
+  EXPECT_EQ(lock.created_by->line, 27);
+  EXPECT_EQ(lock.creator_id, 16u);
+  EXPECT_TRUE(lock.blocked());
+
+  const Goroutine& main_goroutine = by_id(s, 1);
+  EXPECT_EQ(main_goroutine.state, "IO wait");
+  EXPECT_FALSE(main_goroutine.created_by);
+  EXPECT_EQ(main_goroutine.frames.back().function, "main.main");
+}
+
+TEST(DumpParserGo126, NewWaitReasonsAreBlocked) {
+  const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
+  EXPECT_EQ(by_id(s, 55).state, "sync.WaitGroup.Wait");
+  EXPECT_TRUE(by_id(s, 55).blocked());
+  EXPECT_EQ(by_id(s, 6).state, "syscall");
+  EXPECT_FALSE(by_id(s, 6).blocked());
+  EXPECT_FALSE(by_id(s, 36).blocked());  // running: the dump's own writer
+}
+
+TEST(DumpParserGo119, ReadsCreatorWithoutParentAndSemacquire) {
+  const Snapshot s = parse_dump(test::read_file(test::fixture("go1.19-leakyservice.debug2.txt")));
+  EXPECT_FALSE(s.truncated);
+  ASSERT_THAT(s.goroutines, SizeIs(10));
+  const Goroutine& lock = by_id(s, 32);
+  EXPECT_EQ(lock.state, "semacquire");
+  ASSERT_TRUE(lock.created_by);
+  EXPECT_EQ(lock.created_by->function, "main.lockPattern");
+  EXPECT_FALSE(lock.creator_id);  // Go 1.19 does not name the parent
+  ASSERT_NE(lock.blocking_site(), nullptr);
+  EXPECT_EQ(lock.blocking_site()->function, "main.(*cache).refresh");
+}
+
+TEST(DumpParserHeader, MinutesLockedScanLeakedAndMachineFields) {
+  const Snapshot s = parse_dump(
+      "goroutine 279 [semacquire, 892 minutes]:\nmain.f()\n\t/a.go:1 +0x1\n\n"
+      "goroutine 5 [chan receive, locked to thread]:\nmain.f()\n\t/a.go:1\n\n"
+      "goroutine 6 [select (scan), 1 minutes, locked to thread]:\nmain.f()\n\t/a.go:1\n\n"
+      "goroutine 7 [chan send (leaked)]:\nmain.f()\n\t/a.go:1\n\n"
+      "goroutine 8 gp=0xc000002380 m=0 mp=0x5a1e40 [running]:\nmain.f()\n\t/a.go:1\n\n"
+      "goroutine 9 [chan receive (nil chan), synctest bubble 3]:\nmain.f()\n\t/a.go:1\n");
+  ASSERT_THAT(s.goroutines, SizeIs(6));
+  EXPECT_EQ(s.goroutines[0].state, "semacquire");
+  EXPECT_EQ(s.goroutines[0].wait_minutes, 892);
+  EXPECT_TRUE(s.goroutines[1].locked_to_thread);
+  EXPECT_FALSE(s.goroutines[1].wait_minutes);
+  EXPECT_EQ(s.goroutines[2].state, "select");
+  EXPECT_EQ(s.goroutines[2].wait_minutes, 1);
+  EXPECT_TRUE(s.goroutines[2].locked_to_thread);
+  EXPECT_EQ(s.goroutines[3].state, "chan send");
+  EXPECT_TRUE(s.goroutines[3].leaked_marker);
+  EXPECT_EQ(s.goroutines[4].id, 8u);
+  EXPECT_EQ(s.goroutines[4].state, "running");
+  EXPECT_EQ(s.goroutines[5].state, "chan receive (nil chan)");
+  EXPECT_FALSE(s.truncated);
+}
+
+TEST(DumpParserFrames, ElisionAncestorsOffsetsAndWindowsPaths) {
+  const Snapshot s = parse_dump(
+      "goroutine 3 [chan send]:\n"
+      "main.(*Box[...]).wait(0x75d580?, {0x7b1, 0x3})\n"
+      "\tC:/Users/dev/box.go:29 +0x1e fp=0xc000 sp=0xc000 pc=0x4a\n"
+      "...additional frames elided...\n"
+      "created by main.main in goroutine 1\n"
+      "\tC:/Users/dev/main.go:39 +0xdd\n"
+      "[originating from goroutine 1]:\n"
+      "main.main(...)\n"
+      "\tC:/Users/dev/main.go:39 +0xdd\n"
+      "\n"
+      "goroutine 4 [running]:\n"
+      "main.f.gowrap1()\n"
+      "\t/src/a.go:7 +0x1\n"
+      "...12 frames elided...\n"
+      "main.main()\n"
+      "\t/src/a.go:3 +0x1\n");
+  ASSERT_THAT(s.goroutines, SizeIs(2));
+  const Goroutine& box = s.goroutines[0];
+  ASSERT_THAT(box.frames, SizeIs(1));  // ancestor frames are not its own
+  EXPECT_EQ(box.frames[0].function, "main.(*Box[...]).wait");
+  EXPECT_EQ(box.frames[0].file, "C:/Users/dev/box.go");
+  EXPECT_EQ(box.frames[0].line, 29);
+  EXPECT_TRUE(box.frames_elided);
+  EXPECT_EQ(box.creator_id, 1u);
+  EXPECT_EQ(box.created_by->file, "C:/Users/dev/main.go");
+  EXPECT_TRUE(s.goroutines[1].frames_elided);
+  EXPECT_THAT(s.goroutines[1].frames,
+              ElementsAre(Field(&Frame::function, "main.f.gowrap1"), Field(&Frame::function, "main.main")));
+}
+
+TEST(DumpParserForgiving, SkipsPreambleJunkAndCarriageReturns) {
+  const Snapshot s = parse_dump(
+      "panic: something went wrong\r\n\r\n"
+      "goroutine 1 [running]:\r\nmain.main()\r\n\t/src/a.go:3 +0x1\r\n\r\n"
+      "some log line that does not belong here\r\n\r\n"
+      "goroutine 2 [select]:\r\nmain.loop()\r\n\t/src/a.go:9 +0x1\r\n"
+      "non-Go function at pc=0x1234\r\n");
+  ASSERT_THAT(s.goroutines, SizeIs(2));
+  EXPECT_EQ(s.goroutines[0].frames[0].file, "/src/a.go");
+  EXPECT_EQ(s.goroutines[1].state, "select");
+  EXPECT_THAT(s.goroutines[1].frames, SizeIs(1));
+  EXPECT_FALSE(s.truncated);
+}
+
+TEST(DumpParserForgiving, EmptyAndRecordlessTextGiveNoGoroutines) {
+  EXPECT_THAT(parse_dump("").goroutines, SizeIs(0));
+  EXPECT_FALSE(parse_dump("").truncated);
+  EXPECT_THAT(parse_dump("404 page not found\n").goroutines, SizeIs(0));
+}
+
+TEST(DumpParserTruncation, CutInsideALineMarksTheLastRecordPartial) {
+  const std::string full = test::read_file(test::fixture("go1.26-leakyservice.debug2.txt"));
+  const std::string cut = full.substr(0, full.size() - 10);  // inside the last path
+  const Snapshot s = parse_dump(cut);
+  EXPECT_TRUE(s.truncated);
+  ASSERT_THAT(s.goroutines, SizeIs(13));
+  EXPECT_TRUE(s.goroutines.back().partial);
+  EXPECT_FALSE(s.goroutines.front().partial);
+}
+
+TEST(DumpParserTruncation, CutAfterACallLineOrAHeaderIsTruncated) {
+  EXPECT_TRUE(parse_dump("goroutine 1 [running]:\nmain.main()\n").truncated);
+  EXPECT_TRUE(parse_dump("goroutine 1 [running]:\nmain.main()\n\t/a.go:1\n\ngoroutine 2 [select]:\n").truncated);
+  EXPECT_TRUE(parse_dump("goroutine 1 [running]:\nmain.main()\n\t/a.go:1\ncreated by main.x\n").truncated);
+  EXPECT_FALSE(parse_dump("goroutine 1 [running]:\ngoroutine running on other thread; stack unavailable\n").truncated);
+}
+
+}  // namespace
+}  // namespace goleakcheck

@@ -1,0 +1,117 @@
+// Grouping and rendering, on the leaks of a real captured dump.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "goleakcheck/dump.hpp"
+#include "goleakcheck/report.hpp"
+#include "source_marker.hpp"
+
+namespace goleakcheck {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The leaked goroutines of the captured dump: every pattern ran once.
+LeakReport report_of_fixture() {
+  const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
+  LeakReport report;
+  for (std::uint64_t id : {9, 13, 15, 23, 24, 32, 35, 55}) report.leaks.push_back(*s.find(id));
+  report.groups = group_leaks(report.leaks);
+  report.baseline_goroutines = 5;
+  report.final_goroutines = s.goroutines.size();
+  report.snapshots = 3;
+  report.text = s.text;
+  return report;
+}
+
+TEST(GroupLeaks, SameStateSiteAndCreatorMakeOneGroupLargestFirst) {
+  const LeakReport report = report_of_fixture();
+  ASSERT_EQ(report.groups.size(), 7u);
+  const LeakGroup& ncast = report.groups.front();
+  EXPECT_EQ(ncast.count(), 2u);
+  EXPECT_THAT(ncast.ids, ElementsAre(23, 24));
+  EXPECT_EQ(ncast.state, "chan send");
+  EXPECT_EQ(ncast.blocking_site.function, "main.ncastPattern.func1");
+  EXPECT_EQ(ncast.blocking_site.line, 17);
+  ASSERT_TRUE(ncast.created_by);
+  EXPECT_EQ(ncast.created_by->function, "main.ncastPattern");
+  EXPECT_EQ(ncast.example.id, 23u);
+  for (std::size_t i = 1; i < report.groups.size(); ++i) EXPECT_EQ(report.groups[i].count(), 1u);
+}
+
+TEST(GroupLeaks, DifferentCreatorsSplitAGroup) {
+  const Snapshot s = parse_dump(
+      "goroutine 10 [chan send]:\nmain.send()\n\t/a.go:5 +0x1\ncreated by main.a in goroutine 1\n\t/a.go:20 +0x1\n\n"
+      "goroutine 11 [chan send]:\nmain.send()\n\t/a.go:5 +0x1\ncreated by main.b in goroutine 1\n\t/a.go:30 +0x1\n\n"
+      "goroutine 12 [chan send, 3 minutes]:\nmain.send()\n\t/a.go:5 +0x1\ncreated by main.a in goroutine 1\n\t/a.go:20 "
+      "+0x1\n");
+  const std::vector<LeakGroup> groups = group_leaks(s.goroutines);
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_THAT(groups[0].ids, ElementsAre(10, 12));
+  EXPECT_EQ(groups[0].max_wait_minutes, 3);
+  EXPECT_THAT(groups[1].ids, ElementsAre(11));
+  EXPECT_FALSE(groups[1].max_wait_minutes);
+}
+
+TEST(RenderText, PointsAtTheBlockingLineAndTheCreator) {
+  const std::string text = render_text(report_of_fixture());
+  EXPECT_THAT(text, HasSubstr("LEAK: 8 goroutines blocked at 7 places"));
+  EXPECT_THAT(text, HasSubstr("#1  2 goroutines [chan send]\n"
+                              "    blocked at  main.ncastPattern.func1 /work/main/examples/leakyservice/ncast.go:17\n"
+                              "    created by  main.ncastPattern /work/main/examples/leakyservice/ncast.go:16\n"
+                              "    ids         23 24\n"
+                              "    stack of goroutine 23:\n"));
+  EXPECT_THAT(text, HasSubstr("blocked at  main.(*cache).refresh /work/main/examples/leakyservice/lock.go:12"));
+  EXPECT_THAT(text, HasSubstr("        created by main.lockPattern in goroutine 16\n"));
+}
+
+TEST(RenderText, CleanReportSaysSoAndListsStillRunningAsAWarning) {
+  LeakReport report = report_of_fixture();
+  const Goroutine still = report.leaks.front();
+  report.leaks.clear();
+  report.groups.clear();
+  report.still_running.push_back(still);
+  const std::string text = render_text(report);
+  EXPECT_THAT(text, HasSubstr("goleakcheck: clean"));
+  EXPECT_THAT(text, HasSubstr("warning: 1 new goroutine still running"));
+  EXPECT_THAT(text, Not(HasSubstr("LEAK")));
+}
+
+TEST(RenderJson, CarriesVerdictLeaksAndGroups) {
+  const auto json = nlohmann::json::parse(render_json(report_of_fixture()));
+  EXPECT_EQ(json["verdict"], "leak");
+  ASSERT_EQ(json["leaks"].size(), 8u);
+  const auto& lock = json["leaks"][6];
+  EXPECT_EQ(lock["id"], 35);
+  EXPECT_EQ(lock["state"], "sync.Mutex.Lock");
+  EXPECT_TRUE(lock["wait_minutes"].is_null());
+  EXPECT_EQ(lock["frames"][4]["function"], "main.(*cache).refresh");
+  EXPECT_EQ(lock["frames"][4]["line"], 12);
+  EXPECT_EQ(lock["created_by"]["function"], "main.lockPattern");
+  EXPECT_EQ(lock["created_by"]["goroutine"], 16);
+  EXPECT_EQ(lock["blocking_site"]["function"], "main.(*cache).refresh");
+  ASSERT_EQ(json["groups"].size(), 7u);
+  EXPECT_EQ(json["groups"][0]["count"], 2);
+  EXPECT_EQ(json["groups"][0]["state"], "chan send");
+  EXPECT_EQ(json["groups"][0]["blocking_site"]["line"], 17);
+  EXPECT_EQ(json["groups"][0]["created_by"]["line"], 16);
+}
+
+TEST(RenderJson, CleanVerdictAndNullCreator) {
+  LeakReport clean;
+  EXPECT_EQ(nlohmann::json::parse(render_json(clean))["verdict"], "clean");
+  const Snapshot s = parse_dump("goroutine 1 [chan receive]:\nmain.main()\n\t/a.go:3 +0x1\n");
+  LeakReport report;
+  report.leaks = s.goroutines;
+  report.groups = group_leaks(report.leaks);
+  const auto json = nlohmann::json::parse(render_json(report));
+  EXPECT_TRUE(json["leaks"][0]["created_by"].is_null());
+  EXPECT_TRUE(json["groups"][0]["created_by"].is_null());
+}
+
+}  // namespace
+}  // namespace goleakcheck
