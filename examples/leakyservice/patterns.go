@@ -38,6 +38,7 @@ func registerPatterns(mux *http.ServeMux) {
 		go func() { time.Sleep(time.Duration(ms) * time.Millisecond) }()
 		fmt.Fprintln(w, "ok work")
 	})
+	mux.HandleFunc("/outbound", outboundCall)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
