@@ -15,6 +15,7 @@ enum class ErrorKind {
   snapshot_failed,   // fetching a dump failed: refused, timed out, too large, HTTP error
   truncated_dump,    // a dump was cut off, so goroutine ids cannot be compared
   scenario_failed,   // the scenario command failed or timed out
+  bad_rule,          // an ignore rule that cannot be parsed
   io,                // a file could not be read or written
 };
 

@@ -1,0 +1,56 @@
+// GoogleTest matchers over goroutine records.
+//
+// Each takes a string (an exact match) or any gmock string matcher
+// (HasSubstr, StartsWith, EndsWith, MatchesRegex, ContainsRegex, ...), and
+// composes with ::testing::AllOf, AnyOf and Not:
+//
+//   using namespace goleakcheck::matchers;
+//   using ::testing::AllOf; using ::testing::StartsWith;
+//   Ignoring(AllOf(TopFunction(StartsWith("mypkg.(*Pool)")), State("chan receive")));
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <gmock/gmock.h>
+
+#include "goleakcheck/goroutine.hpp"
+
+namespace goleakcheck {
+
+using GoroutineMatcher = ::testing::Matcher<const Goroutine&>;
+using StringMatcher = ::testing::Matcher<const std::string&>;
+
+namespace matchers {
+
+// The innermost frame's function (goleak's IgnoreTopFunction).
+GoroutineMatcher TopFunction(StringMatcher function);
+// Any frame's function, or the creator's (goleak's IgnoreAnyFunction).
+GoroutineMatcher AnyFunction(StringMatcher function);
+// The function in "created by" (goleak's IgnoreCreatedBy).
+GoroutineMatcher CreatedBy(StringMatcher function);
+// The blocking site's function: the innermost frame outside the runtime,
+// sync and internal packages (Goroutine::blocking_site).
+GoroutineMatcher BlockingSite(StringMatcher function);
+// The wait reason or status: "chan receive", "IO wait", "running".
+GoroutineMatcher State(StringMatcher state);
+// Any frame's file, or the creator's.
+GoroutineMatcher File(StringMatcher file);
+// Blocked for at least this many minutes (the runtime counts from 1 minute).
+GoroutineMatcher BlockedAtLeast(int minutes);
+// One of these goroutine ids (gleak's IgnoringGoroutines).
+GoroutineMatcher GoroutineIds(std::set<std::uint64_t> ids);
+
+// A function given the goleak/gleak way: "pkg.f" exactly, "pkg.f..." as a
+// prefix, "regex:RE" as a POSIX extended regex found anywhere. Throws
+// Error(ErrorKind::bad_rule) for an invalid regex.
+StringMatcher FunctionSpec(std::string_view spec);
+
+// gleak's IgnoringTopFunction shorthand: "pkg.f", "pkg.f..." or
+// "pkg.f [chan receive]" (the top function and the exact state).
+GoroutineMatcher TopFunctionSpec(std::string_view spec);
+
+}  // namespace matchers
+}  // namespace goleakcheck

@@ -1,0 +1,145 @@
+// The ignore-rule language: "key: value" clauses joined by "&&".
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "goleakcheck/error.hpp"
+#include "goleakcheck/ignore.hpp"
+
+namespace goleakcheck {
+
+namespace {
+
+using namespace matchers;
+
+constexpr std::string_view kKeys = "top, any, created-by, blocking-site, state, file, blocked-at-least, id";
+
+std::string_view trim(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const std::size_t last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+std::uint64_t parse_number(std::string_view text, std::string_view what) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw Error(ErrorKind::bad_rule, fmt::format("'{}' is not {}", text, what));
+  }
+  return value;
+}
+
+GoroutineMatcher parse_clause(std::string_view clause) {
+  const std::size_t colon = clause.find(':');
+  if (colon == std::string_view::npos) {
+    throw Error(ErrorKind::bad_rule, fmt::format("'{}' has no 'key:'; expected KEY: VALUE with KEY one of {}",
+                                                 clause, kKeys));
+  }
+  const std::string_view key = trim(clause.substr(0, colon));
+  const std::string_view value = trim(clause.substr(colon + 1));
+  if (value.empty()) throw Error(ErrorKind::bad_rule, fmt::format("'{}' has no value after '{}:'", clause, key));
+
+  if (key == "top") return TopFunctionSpec(value);
+  if (key == "any") return AnyFunction(FunctionSpec(value));
+  if (key == "created-by") return CreatedBy(FunctionSpec(value));
+  if (key == "blocking-site") return BlockingSite(FunctionSpec(value));
+  if (key == "state") return State(FunctionSpec(value));
+  if (key == "file") return File(FunctionSpec(value));
+  if (key == "blocked-at-least") {
+    std::string_view minutes = value;
+    if (minutes.ends_with("m")) minutes.remove_suffix(1);
+    return BlockedAtLeast(static_cast<int>(parse_number(trim(minutes), "a number of minutes, like 5 or 5m")));
+  }
+  if (key == "id") {
+    std::set<std::uint64_t> ids;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      ids.insert(parse_number(trim(rest.substr(0, comma)), "a goroutine id (ids are separated by commas)"));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+    return GoroutineIds(std::move(ids));
+  }
+  throw Error(ErrorKind::bad_rule, fmt::format("unknown key '{}'; expected one of {}", key, kKeys));
+}
+
+GoroutineMatcher parse_rule(std::string_view rule) {
+  std::vector<GoroutineMatcher> clauses;
+  std::string_view rest = rule;
+  while (true) {
+    const std::size_t and_at = rest.find("&&");
+    const std::string_view clause = trim(rest.substr(0, and_at));
+    if (clause.empty()) throw Error(ErrorKind::bad_rule, "an empty clause around '&&'");
+    clauses.push_back(parse_clause(clause));
+    if (and_at == std::string_view::npos) break;
+    rest = rest.substr(and_at + 2);
+  }
+  if (clauses.size() == 1) return clauses.front();
+  return ::testing::AllOfArray(clauses);
+}
+
+}  // namespace
+
+Ignore Ignoring(GoroutineMatcher matcher) {
+  std::ostringstream description;
+  matcher.DescribeTo(&description);
+  return Ignore{description.str(), std::move(matcher), "api"};
+}
+
+Ignore IgnoreTopFunction(std::string_view spec) {
+  return Ignore{fmt::format("top: {}", spec), TopFunctionSpec(spec), "api"};
+}
+
+Ignore parse_ignore_rule(std::string_view rule, std::string_view origin) {
+  const std::string_view text = trim(rule);
+  try {
+    return Ignore{std::string(text), parse_rule(text), std::string(origin)};
+  } catch (const Error& e) {
+    throw Error(ErrorKind::bad_rule, fmt::format("{}: bad ignore rule '{}': {}", origin, text, e.what()));
+  }
+}
+
+std::vector<Ignore> parse_ignore_rules(std::string_view text, std::string_view origin) {
+  std::vector<Ignore> rules;
+  int number = 0;
+  while (!text.empty()) {
+    const std::size_t newline = text.find('\n');
+    const std::string_view line = trim(text.substr(0, newline));
+    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+    ++number;
+    if (line.empty() || line.starts_with('#')) continue;
+    rules.push_back(parse_ignore_rule(line, fmt::format("{}:{}", origin, number)));
+  }
+  return rules;
+}
+
+std::vector<Ignore> load_ignore_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(ErrorKind::io, fmt::format("cannot read the ignore file {}", file.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_ignore_rules(text.str(), file.string());
+}
+
+std::vector<Ignore> default_ignores() {
+  std::vector<Ignore> defaults;
+  const auto add = [&](std::string_view rule) { defaults.push_back(parse_ignore_rule(rule, "default")); };
+  // os/signal's loop: started by the first signal.Notify, for good.
+  add("any: os/signal.loop");
+  // The execution tracer's reader, while runtime/trace.Start runs.
+  add("state: trace reader (blocked)");
+  add("any: runtime/trace.Start.func1");
+  // A go test binary's own machinery (the runner, alarms, parallel waits).
+  add("blocking-site: testing...");
+  // The runtime's background workers, some started lazily (AddCleanup's,
+  // the finalizer goroutine, the GOMAXPROCS updater); shown only with
+  // GOTRACEBACK=system or in crash dumps.
+  add("state: regex:^(finalizer wait|cleanup wait|GC sweep wait|GC scavenge wait|GC worker \\(idle\\)|"
+      "force gc \\(idle\\)|timer goroutine \\(idle\\)|GOMAXPROCS updater \\(idle\\))$");
+  return defaults;
+}
+
+}  // namespace goleakcheck

@@ -1,0 +1,157 @@
+#include "goleakcheck/matchers.hpp"
+
+#include <regex.h>
+
+#include <functional>
+#include <ostream>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "goleakcheck/error.hpp"
+
+namespace goleakcheck::matchers {
+
+namespace {
+
+// Which strings of a goroutine one matcher looks at.
+using Fields = std::function<std::vector<std::string_view>(const Goroutine&)>;
+
+// Matches when any of the goroutine's picked fields matches `inner`, and
+// says which one did.
+class FieldMatcher : public ::testing::MatcherInterface<const Goroutine&> {
+ public:
+  FieldMatcher(std::string what, Fields fields, StringMatcher inner)
+      : what_(std::move(what)), fields_(std::move(fields)), inner_(std::move(inner)) {}
+
+  bool MatchAndExplain(const Goroutine& g, ::testing::MatchResultListener* listener) const override {
+    for (std::string_view field : fields_(g)) {
+      if (inner_.Matches(std::string(field))) {
+        *listener << "whose " << what_ << " is " << field;
+        return true;
+      }
+    }
+    return false;
+  }
+  void DescribeTo(std::ostream* os) const override {
+    *os << what_ << " ";
+    inner_.DescribeTo(os);
+  }
+  void DescribeNegationTo(std::ostream* os) const override {
+    *os << "no " << what_ << " ";
+    inner_.DescribeTo(os);
+  }
+
+ private:
+  std::string what_;
+  Fields fields_;
+  StringMatcher inner_;
+};
+
+GoroutineMatcher field_matcher(std::string what, Fields fields, StringMatcher inner) {
+  return ::testing::MakeMatcher(new FieldMatcher(std::move(what), std::move(fields), std::move(inner)));
+}
+
+std::vector<std::string_view> functions_and_creator(const Goroutine& g) {
+  std::vector<std::string_view> names;
+  names.reserve(g.frames.size() + 1);
+  for (const Frame& frame : g.frames) names.push_back(frame.function);
+  if (g.created_by) names.push_back(g.created_by->function);
+  return names;
+}
+
+std::vector<std::string_view> files_and_creator(const Goroutine& g) {
+  std::vector<std::string_view> files;
+  files.reserve(g.frames.size() + 1);
+  for (const Frame& frame : g.frames) files.push_back(frame.file);
+  if (g.created_by) files.push_back(g.created_by->file);
+  return files;
+}
+
+void check_regex(const std::string& pattern) {
+  regex_t compiled;
+  const int status = ::regcomp(&compiled, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
+  if (status != 0) {
+    char message[256];
+    ::regerror(status, &compiled, message, sizeof message);
+    throw Error(ErrorKind::bad_rule, fmt::format("invalid regex '{}': {}", pattern, message));
+  }
+  ::regfree(&compiled);
+}
+
+}  // namespace
+
+GoroutineMatcher TopFunction(StringMatcher function) {
+  return field_matcher(
+      "top function",
+      [](const Goroutine& g) {
+        return g.frames.empty() ? std::vector<std::string_view>{} : std::vector{g.frames.front().function};
+      },
+      std::move(function));
+}
+
+GoroutineMatcher AnyFunction(StringMatcher function) {
+  return field_matcher("function in its stack or creator", functions_and_creator, std::move(function));
+}
+
+GoroutineMatcher CreatedBy(StringMatcher function) {
+  return field_matcher(
+      "creator",
+      [](const Goroutine& g) {
+        return g.created_by ? std::vector{g.created_by->function} : std::vector<std::string_view>{};
+      },
+      std::move(function));
+}
+
+GoroutineMatcher BlockingSite(StringMatcher function) {
+  return field_matcher(
+      "blocking site",
+      [](const Goroutine& g) {
+        const Frame* site = g.blocking_site();
+        return site != nullptr ? std::vector{site->function} : std::vector<std::string_view>{};
+      },
+      std::move(function));
+}
+
+GoroutineMatcher State(StringMatcher state) {
+  return field_matcher(
+      "state", [](const Goroutine& g) { return std::vector{g.state}; }, std::move(state));
+}
+
+GoroutineMatcher File(StringMatcher file) {
+  return field_matcher("file in its stack or creator", files_and_creator, std::move(file));
+}
+
+GoroutineMatcher BlockedAtLeast(int minutes) {
+  // The runtime prints no minutes below one: absent means "less than 1".
+  if (minutes <= 0) return ::testing::A<const Goroutine&>();
+  return ::testing::Field("wait_minutes", &Goroutine::wait_minutes, ::testing::Optional(::testing::Ge(minutes)));
+}
+
+GoroutineMatcher GoroutineIds(std::set<std::uint64_t> ids) {
+  return ::testing::Field("id", &Goroutine::id, ::testing::AnyOfArray(std::vector(ids.begin(), ids.end())));
+}
+
+StringMatcher FunctionSpec(std::string_view spec) {
+  constexpr std::string_view kRegex = "regex:";
+  constexpr std::string_view kPrefix = "...";
+  if (spec.starts_with(kRegex)) {
+    std::string pattern(spec.substr(kRegex.size()));
+    check_regex(pattern);
+    return ::testing::ContainsRegex(pattern);
+  }
+  if (spec.ends_with(kPrefix)) return ::testing::StartsWith(std::string(spec.substr(0, spec.size() - kPrefix.size())));
+  return std::string(spec);
+}
+
+GoroutineMatcher TopFunctionSpec(std::string_view spec) {
+  if (spec.ends_with(']')) {
+    if (const std::size_t open = spec.rfind(" ["); open != std::string_view::npos) {
+      const std::string state(spec.substr(open + 2, spec.size() - open - 3));
+      return ::testing::AllOf(TopFunction(FunctionSpec(spec.substr(0, open))), State(state));
+    }
+  }
+  return TopFunction(FunctionSpec(spec));
+}
+
+}  // namespace goleakcheck::matchers
