@@ -34,6 +34,18 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
                                         "how long new goroutines get to finish, e.g. 500ms, 2s (default 1.5s)");
   run->add_option_function<std::string>("--ready-timeout", duration_into(options.ready_timeout),
                                         "how long the program gets to serve /debug/pprof/ (default 10s)");
+  run->add_option("--ignore", options.ignore_rules,
+                  "ignore new goroutines that RULE matches, e.g. 'top: mypkg.worker [chan receive]' (repeatable; "
+                  "README.md, \"Ignore rules\")")
+      ->allow_extra_args(false);  // one RULE per --ignore, so "--" still ends the options
+  run->add_option("--ignore-file", options.ignore_files, "read ignore rules from FILE, one per line (repeatable)")
+      ->allow_extra_args(false);
+  run->add_flag("--no-default-ignores", options.no_default_ignores,
+                "drop the default rules (signal loop, trace reader, testing runner, runtime workers)");
+  run->add_flag("--warn-unused-ignores", options.warn_unused_ignores,
+                "warn on stderr about each of your rules that matched no goroutine");
+  run->add_flag("--idle-connections-are-leaks", options.idle_connections_are_leaks,
+                "count idle kept-alive HTTP connections as leaks instead of apart");
   run->add_option("--format", options.format, "report format: text or json")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, goleakcheck::cli::Format>{{"text", goleakcheck::cli::Format::text},

@@ -3,12 +3,14 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "goleakcheck/checker.hpp"
 #include "goleakcheck/error.hpp"
+#include "goleakcheck/ignore.hpp"
 #include "goleakcheck/program.hpp"
 #include "scenario.hpp"
 
@@ -27,11 +29,38 @@ void write_report(const RunOptions& options, const std::string& text) {
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the report to {}", options.output));
 }
 
+// The rules in force, in the order they are tried: the user's first, so
+// that --warn-unused-ignores credits them rather than an overlapping default.
+std::vector<Ignore> ignore_rules(const RunOptions& options) {
+  std::vector<Ignore> rules;
+  for (const std::string& file : options.ignore_files) {
+    std::vector<Ignore> from_file = load_ignore_file(file);
+    std::move(from_file.begin(), from_file.end(), std::back_inserter(rules));
+  }
+  for (const std::string& rule : options.ignore_rules) rules.push_back(parse_ignore_rule(rule));
+  if (!options.no_default_ignores) {
+    std::vector<Ignore> defaults = default_ignores();
+    std::move(defaults.begin(), defaults.end(), std::back_inserter(rules));
+  }
+  return rules;
+}
+
+void warn_unused_ignores(const LeakReport& report) {
+  for (const auto& use : report.ignore_uses) {
+    if (use.hits == 0 && use.origin != "default") {
+      std::cerr << fmt::format("goleakcheck: warning: {}: ignore rule '{}' matched no goroutine; remove it if it is stale\n",
+                               use.origin, use.rule);
+    }
+  }
+}
+
 }  // namespace
 
 int run(const RunOptions& options) {
   CheckOptions check_options;
   check_options.settle = options.settle;
+  check_options.ignores = ignore_rules(options);  // before launching: a bad rule launches nothing
+  check_options.idle_connections_are_leaks = options.idle_connections_are_leaks;
 
   // The program, when we launch one, is declared first so that it is
   // stopped last, after everything that talks to it.
@@ -60,6 +89,7 @@ int run(const RunOptions& options) {
                           options.scenario_timeout});
   }
   const LeakReport report = checker->check(baseline);
+  if (options.warn_unused_ignores) warn_unused_ignores(report);
   write_report(options, options.format == Format::json ? render_json(report) : render_text(report));
   return report.clean() ? 0 : 1;
 }

@@ -18,6 +18,11 @@ struct RunOptions {
   std::chrono::milliseconds scenario_timeout{std::chrono::minutes(2)};
   std::chrono::milliseconds settle{1500};
   std::chrono::milliseconds ready_timeout{std::chrono::seconds(10)};
+  std::vector<std::string> ignore_rules;  // --ignore, repeatable
+  std::vector<std::string> ignore_files;  // --ignore-file, repeatable
+  bool no_default_ignores = false;
+  bool warn_unused_ignores = false;
+  bool idle_connections_are_leaks = false;
   Format format = Format::text;
   std::string output;  // empty: stdout
 };

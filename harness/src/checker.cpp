@@ -1,13 +1,13 @@
 #include "goleakcheck/checker.hpp"
 
 #include <algorithm>
-#include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/error.hpp"
+#include "goleakcheck/idle_connection.hpp"
 
 namespace goleakcheck {
 
@@ -33,18 +33,25 @@ void reject_truncated(const Snapshot& snapshot, std::string_view which) {
 struct Sorted {
   std::vector<const Goroutine*> blocked;
   std::vector<const Goroutine*> active;
-  std::vector<const Goroutine*> ignored;
-  std::set<std::string> rules_used;
+  std::vector<const Goroutine*> idle_connections;
+  std::size_t ignored = 0;
+  std::vector<std::size_t> hits;  // per ignore rule
 };
 
-Sorted sort_new_goroutines(const Snapshot& after, const Baseline& baseline, const std::vector<Ignore>& ignores) {
+Sorted sort_new_goroutines(const Snapshot& after, const Baseline& baseline, const CheckOptions& options) {
   Sorted sorted;
+  sorted.hits.assign(options.ignores.size(), 0);
   for (const Goroutine& g : after.goroutines) {
     if (baseline.contains(g.id) || is_snapshot_footprint(g)) continue;
-    const auto rule = std::find_if(ignores.begin(), ignores.end(), [&](const Ignore& i) { return i.matches(g); });
-    if (rule != ignores.end()) {
-      sorted.ignored.push_back(&g);
-      sorted.rules_used.insert(rule->name);
+    if (!options.idle_connections_are_leaks && classify_idle_connection(g) != IdleConnection::none) {
+      sorted.idle_connections.push_back(&g);
+      continue;
+    }
+    const auto rule = std::find_if(options.ignores.begin(), options.ignores.end(),
+                                   [&](const Ignore& i) { return i.matches(g); });
+    if (rule != options.ignores.end()) {
+      ++sorted.ignored;
+      ++sorted.hits[static_cast<std::size_t>(rule - options.ignores.begin())];
     } else {
       (g.blocked() ? sorted.blocked : sorted.active).push_back(&g);
     }
@@ -123,15 +130,19 @@ LeakReport Checker::check(const Baseline& baseline) const {
     Snapshot after = snapshot();
     ++report.snapshots;
     reject_truncated(after, "after-scenario");
-    Sorted sorted = sort_new_goroutines(after, baseline, options_.ignores);
+    Sorted sorted = sort_new_goroutines(after, baseline, options_);
     const auto now = Clock::now();
     // Wait for every new goroutine, running ones too: a goroutine running
-    // now may park a moment later.
+    // now may park a moment later. Idle connections stay open for minutes
+    // by design, and ignored goroutines do not matter: no waiting for them.
     if ((sorted.blocked.empty() && sorted.active.empty()) || now >= settle_until) {
       report.leaks = copy_out(sorted.blocked);
       report.still_running = copy_out(sorted.active);
-      report.ignored = sorted.ignored.size();
-      report.ignore_rules_used.assign(sorted.rules_used.begin(), sorted.rules_used.end());
+      report.idle_connections = copy_out(sorted.idle_connections);
+      report.ignored = sorted.ignored;
+      for (std::size_t i = 0; i < options_.ignores.size(); ++i) {
+        report.ignore_uses.push_back({options_.ignores[i].name, options_.ignores[i].origin, sorted.hits[i]});
+      }
       report.final_goroutines = after.goroutines.size();
       report.text = after.text;
       break;

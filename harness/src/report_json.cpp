@@ -49,12 +49,18 @@ std::string render_json(const LeakReport& report) {
                           {"created_by", creator_json(group.created_by, group.example.creator_id)},
                           {"ids", group.ids}});
   }
+  Json ignore_rules = Json::array();
+  for (const auto& use : report.ignore_uses) {
+    ignore_rules.push_back(Json{{"rule", use.rule}, {"origin", use.origin}, {"hits", use.hits}});
+  }
   const Json json{
       {"verdict", report.clean() ? "clean" : "leak"},
       {"leaks", to_json(report.leaks)},
       {"groups", std::move(groups)},
       {"still_running", to_json(report.still_running)},
+      {"idle_connections", to_json(report.idle_connections)},
       {"ignored", report.ignored},
+      {"ignore_rules", ignore_rules},
       {"stats",
        {{"baseline_goroutines", report.baseline_goroutines},
         {"final_goroutines", report.final_goroutines},

@@ -1,8 +1,10 @@
 #include <iterator>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "goleakcheck/duration.hpp"
+#include "goleakcheck/idle_connection.hpp"
 #include "goleakcheck/report.hpp"
 
 namespace goleakcheck {
@@ -74,9 +76,21 @@ std::string render_text(const LeakReport& report) {
       fmt::format_to(out, "    goroutine {} [{}] {}\n", g.id, g.state, top != nullptr ? where(*top) : "(no stack)");
     }
   }
+  if (!report.idle_connections.empty()) {
+    std::map<std::string_view, std::size_t> kinds;
+    for (const Goroutine& g : report.idle_connections) ++kinds[describe(classify_idle_connection(g))];
+    std::vector<std::string> parts;
+    for (const auto& [kind, count] : kinds) parts.push_back(fmt::format("{} {}", count, kind));
+    fmt::format_to(out, "note: {} of idle kept-alive HTTP connections, not leaks by themselves ({})\n",
+                   plural(report.idle_connections.size(), "new goroutine", "new goroutines"), fmt::join(parts, ", "));
+  }
   if (report.ignored > 0) {
-    fmt::format_to(out, "note: {} ignored by: {}\n", plural(report.ignored, "new goroutine", "new goroutines"),
-                   fmt::join(report.ignore_rules_used, "; "));
+    std::vector<std::string> used;
+    for (const auto& use : report.ignore_uses) {
+      if (use.hits > 0) used.push_back(fmt::format("'{}' ({}) {}", use.rule, use.origin, use.hits));
+    }
+    fmt::format_to(out, "note: {} ignored by rule: {}\n", plural(report.ignored, "new goroutine", "new goroutines"),
+                   fmt::join(used, "; "));
   }
   return text;
 }

@@ -32,9 +32,18 @@ struct LeakReport {
   // New goroutines still running, runnable or in a system call: shown as a
   // warning, never a failure.
   std::vector<Goroutine> still_running;
-  // New goroutines that an ignore rule matched, and the names of the rules.
+  // New goroutines that are idle kept-alive HTTP connections: not leaks by
+  // themselves (CheckOptions::idle_connections_are_leaks).
+  std::vector<Goroutine> idle_connections;
+  // New goroutines that an ignore rule matched, and how often each rule of
+  // CheckOptions::ignores matched, in the same order.
   std::size_t ignored = 0;
-  std::vector<std::string> ignore_rules_used;
+  struct IgnoreUse {
+    std::string rule;
+    std::string origin;
+    std::size_t hits = 0;
+  };
+  std::vector<IgnoreUse> ignore_uses;
 
   std::size_t baseline_goroutines = 0;
   std::size_t final_goroutines = 0;
