@@ -112,3 +112,50 @@ TEST(Cli, UsageErrorsExitTwo) {
 
 }  // namespace
 }  // namespace goleakcheck
+
+namespace goleakcheck {
+namespace {
+
+std::filesystem::path write_rules(std::string_view text) {
+  const auto path =
+      std::filesystem::temp_directory_path() / ("goleakcheck-rules." + std::to_string(::getpid()) + ".txt");
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(CliIgnores, RuleFileAndRepeatableRulesSilenceMatchingLeaks) {
+  const auto rules = write_rules("# known, tracked in JIRA-123\ntop: main.ncastPattern.func1 [chan send]\n");
+  const test::CliResult r = test::run_cli(run_args({"--scenario", hit("/ncast") + " && " + hit("/async"),
+                                                    "--ignore-file", rules.string(), "--ignore",
+                                                    "created-by: main.speechRecognizer...", "--format", "json"}));
+  std::filesystem::remove(rules);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["ignored"], 3);
+  EXPECT_EQ(json["ignore_rules"][0]["hits"], 2);
+  EXPECT_EQ(json["ignore_rules"][1]["hits"], 1);
+  EXPECT_EQ(json["ignore_rules"][1]["origin"], "--ignore");
+}
+
+TEST(CliIgnores, MalformedRuleFileExitsTwoNamingFileAndLine) {
+  const auto rules = write_rules("top: main.a\ntop main.b\n");
+  const test::CliResult r = test::run_cli(run_args({"--ignore-file", rules.string()}));
+  std::filesystem::remove(rules);
+  expect_error(r, rules.string() + ":2: bad ignore rule 'top main.b': 'top main.b' has no 'key:'");
+}
+
+TEST(CliIgnores, UnusedRulesAreWarnedAbout) {
+  const test::CliResult r = test::run_cli(
+      run_args({"--ignore", "top: main.gone", "--warn-unused-ignores", "--scenario", hit("/healthz")}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("warning: --ignore: ignore rule 'top: main.gone' matched no goroutine"));
+}
+
+TEST(CliIgnores, IdleConnectionsAreANoteNotAFailure) {
+  const test::CliResult r = test::run_cli(run_args({"--scenario", hit("/outbound")}));
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_THAT(r.out, HasSubstr("note: 3 new goroutines of idle kept-alive HTTP connections"));
+}
+
+}  // namespace
+}  // namespace goleakcheck

@@ -1,0 +1,56 @@
+// An outbound call through a kept-alive client leaves idle connection
+// goroutines on both ends: counted apart by default, never a failure.
+#include <gtest/gtest.h>
+
+#include "goleakcheck/gtest.hpp"
+#include "goleakcheck/idle_connection.hpp"
+#include "leakyservice.hpp"
+
+namespace goleakcheck {
+namespace {
+
+struct LeakyService {
+  static LaunchOptions launch_options() { return test::leakyservice(); }
+};
+
+class KeepAliveTest : public testing::ProgramPerTest<LeakyService> {};
+
+TEST_F(KeepAliveTest, OutboundKeepAliveCallIsNotAFailureByDefault) {
+  testing::LeakGuard guard(program());
+  test::get(program(), "/outbound");
+  const LeakReport report = guard.check();
+  EXPECT_TRUE(report.clean()) << render_text(report);
+  ASSERT_EQ(report.idle_connections.size(), 3u) << render_text(report);
+  std::multiset<IdleConnection> kinds;
+  for (const Goroutine& g : report.idle_connections) kinds.insert(classify_idle_connection(g));
+  EXPECT_EQ(kinds, (std::multiset<IdleConnection>{IdleConnection::client_read_loop, IdleConnection::client_write_loop,
+                                                  IdleConnection::server_awaiting_request}));
+  EXPECT_LT(report.elapsed, std::chrono::milliseconds(1500)) << "the check must not wait for idle connections";
+  EXPECT_NO_GOROUTINE_LEAKS(guard);
+}
+
+TEST_F(KeepAliveTest, IdleConnectionsCountAsLeaksWhenAskedTo) {
+  CheckOptions options;
+  options.idle_connections_are_leaks = true;
+  options.settle = std::chrono::milliseconds(300);
+  testing::LeakGuard guard(program(), options);
+  test::get(program(), "/outbound");
+  const LeakReport report = guard.check();
+  EXPECT_EQ(report.leak_count(), 3u) << render_text(report);
+  EXPECT_TRUE(report.idle_connections.empty());
+}
+
+TEST_F(KeepAliveTest, UserIgnoreRulesComposeWithTheDefaults) {
+  CheckOptions options;
+  options.ignores.push_back(Ignoring(matchers::BlockingSite("main.ncastPattern.func1")));
+  testing::LeakGuard guard(program(), options);
+  test::get(program(), "/ncast");
+  test::get(program(), "/outbound");
+  const LeakReport report = guard.check();
+  EXPECT_TRUE(report.clean()) << render_text(report);
+  EXPECT_EQ(report.ignored, 2u);
+  EXPECT_EQ(report.ignore_uses.back().hits, 2u);
+}
+
+}  // namespace
+}  // namespace goleakcheck
