@@ -28,6 +28,7 @@ func main() {
 	noPprof := flag.Bool("no-pprof", false, "do not register /debug/pprof/ (to test a checker against a service without it)")
 	crashAtStart := flag.Bool("crash-at-start", false, "exit with status 3 before listening (to test a checker against a crashing service)")
 	ignoreSIGTERM := flag.Bool("ignore-sigterm", false, "ignore SIGTERM (to test that a harness escalates to SIGKILL)")
+	dumpDelay := flag.Duration("goroutine-dump-delay", 0, "delay /debug/pprof/goroutine answers (to test a harness against a slow endpoint)")
 	chattyBytes := flag.Int("chatty-bytes", 0, "write this many bytes to stdout and to stderr at start (to test that a harness drains them)")
 	flag.Parse()
 
@@ -46,7 +47,7 @@ func main() {
 
 	mux := http.NewServeMux()
 	if !*noPprof {
-		registerPprof(mux)
+		registerPprof(mux, *dumpDelay)
 	}
 	registerPatterns(mux)
 
@@ -77,8 +78,14 @@ func defaultAddr() string {
 
 // registerPprof mounts the pprof handlers on our own mux rather than relying
 // on the side effect of importing net/http/pprof into http.DefaultServeMux.
-func registerPprof(mux *http.ServeMux) {
+func registerPprof(mux *http.ServeMux, dumpDelay time.Duration) {
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	if dumpDelay > 0 {
+		mux.HandleFunc("/debug/pprof/goroutine", func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(dumpDelay)
+			pprof.Handler("goroutine").ServeHTTP(w, r)
+		})
+	}
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)

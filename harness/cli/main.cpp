@@ -34,6 +34,8 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
                                         "how long new goroutines get to finish, e.g. 500ms, 2s (default 1.5s)");
   run->add_option_function<std::string>("--ready-timeout", duration_into(options.ready_timeout),
                                         "how long the program gets to serve /debug/pprof/ (default 10s)");
+  run->add_option_function<std::string>("--snapshot-timeout", duration_into(options.snapshot_timeout),
+                                        "how long one goroutine dump may take to arrive (default 30s)");
   run->add_option("--ignore", options.ignore_rules,
                   "ignore new goroutines that RULE matches, e.g. 'top: mypkg.worker [chan receive]' (repeatable; "
                   "README.md, \"Ignore rules\")")

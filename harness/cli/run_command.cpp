@@ -59,6 +59,7 @@ void warn_unused_ignores(const LeakReport& report) {
 int run(const RunOptions& options) {
   CheckOptions check_options;
   check_options.settle = options.settle;
+  check_options.fetch.deadline = options.snapshot_timeout;
   check_options.ignores = ignore_rules(options);  // before launching: a bad rule launches nothing
   check_options.idle_connections_are_leaks = options.idle_connections_are_leaks;
 

@@ -18,6 +18,7 @@ struct RunOptions {
   std::chrono::milliseconds scenario_timeout{std::chrono::minutes(2)};
   std::chrono::milliseconds settle{1500};
   std::chrono::milliseconds ready_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds snapshot_timeout{std::chrono::seconds(30)};
   std::vector<std::string> ignore_rules;  // --ignore, repeatable
   std::vector<std::string> ignore_files;  // --ignore-file, repeatable
   bool no_default_ignores = false;

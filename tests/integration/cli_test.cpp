@@ -94,6 +94,11 @@ TEST(Cli, NothingListeningAtTheAttachUrlExitsTwo) {
   expect_error(test::run_cli({"run", "--attach", url, "--ready-timeout", "300ms"}), "nothing answered at " + url);
 }
 
+TEST(Cli, SlowPprofEndpointExitsTwoAtTheSnapshotTimeout) {
+  expect_error(test::run_cli(run_args({"--snapshot-timeout", "200ms"}, {"-goroutine-dump-delay", "5s"})),
+               "/debug/pprof/goroutine?debug=2 did not finish within 200 ms");
+}
+
 TEST(Cli, FailingScenarioExitsTwo) {
   expect_error(test::run_cli(run_args({"--scenario", "exit 7"})), "the scenario exited with status 7");
 }

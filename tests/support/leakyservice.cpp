@@ -1,5 +1,7 @@
 #include "leakyservice.hpp"
 
+#include <stdlib.h>
+
 #include <stdexcept>
 
 #include <boost/process.hpp>
@@ -44,9 +46,9 @@ bool process_running_with(std::string_view text) {
 
 CliResult run_cli(const std::vector<std::string>& args) {
   namespace bp = boost::process;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("goleakcheck-cli-test." + std::to_string(::getpid()) + "." + std::to_string(std::rand()));
-  std::filesystem::create_directories(dir);
+  std::string pattern = (std::filesystem::temp_directory_path() / "goleakcheck-cli-test.XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
+  const std::filesystem::path dir = pattern;
   CliResult result;
   {
     bp::child cli(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, bp::std_in < bp::null,
