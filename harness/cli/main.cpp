@@ -6,6 +6,7 @@
 
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/error.hpp"
+#include "offline_commands.hpp"
 #include "run_command.hpp"
 
 namespace {
@@ -63,13 +64,29 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
   });
 }
 
+void add_offline_commands(CLI::App& app, goleakcheck::cli::ParseOptions& parse,
+                          goleakcheck::cli::SnapshotOptions& snapshot) {
+  CLI::App* parse_command = app.add_subcommand("parse", "print the goroutines of a saved or live debug=2 dump");
+  parse_command->add_option("source", parse.source, "a dump file, - for stdin, or http://host:port")->required();
+  parse_command->add_option("--format", parse.format, "text (a summary by state and blocking site) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  CLI::App* snapshot_command =
+      app.add_subcommand("snapshot", "save a program's goroutine dump (debug=2) exactly as served");
+  snapshot_command->add_option("url", snapshot.url, "the program's base URL, http://host:port")->required();
+  snapshot_command->add_option("-o,--output", snapshot.output, "the file to write")->required();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"goleakcheck: catch goroutine leaks in a Go program from the outside"};
   app.require_subcommand(1);
   goleakcheck::cli::RunOptions run_options;
+  goleakcheck::cli::ParseOptions parse_options;
+  goleakcheck::cli::SnapshotOptions snapshot_options;
   add_run_command(app, run_options);
+  add_offline_commands(app, parse_options, snapshot_options);
 
   try {
     app.parse(argc, argv);
@@ -83,6 +100,8 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (app.got_subcommand("parse")) return goleakcheck::cli::parse(parse_options);
+    if (app.got_subcommand("snapshot")) return goleakcheck::cli::snapshot(snapshot_options);
     return goleakcheck::cli::run(run_options);
   } catch (const goleakcheck::Error& e) {
     std::cerr << "goleakcheck: error: " << e.what() << "\n" << e.details();

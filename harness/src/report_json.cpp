@@ -26,6 +26,7 @@ Json to_json(const Goroutine& g) {
   return Json{{"id", g.id},
               {"state", g.state},
               {"wait_minutes", g.wait_minutes ? Json(*g.wait_minutes) : Json(nullptr)},
+              {"locked_to_thread", g.locked_to_thread},
               {"frames", std::move(frames)},
               {"frames_elided", g.frames_elided},
               {"created_by", creator_json(g.created_by, g.creator_id)},
@@ -39,6 +40,10 @@ Json to_json(const std::vector<Goroutine>& goroutines) {
 }
 
 }  // namespace
+
+std::string render_goroutines_json(const std::vector<Goroutine>& goroutines) {
+  return to_json(goroutines).dump(2) + "\n";
+}
 
 std::string render_json(const LeakReport& report) {
   Json groups = Json::array();

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iterator>
 #include <map>
 
@@ -51,6 +52,30 @@ void write_group(Out out, std::size_t number, const LeakGroup& group) {
 }
 
 }  // namespace
+
+std::string render_summary(const Snapshot& snapshot, std::size_t max_groups) {
+  std::string text;
+  Out out(text);
+  fmt::format_to(out, "{}{}\n", plural(snapshot.goroutines.size(), "goroutine", "goroutines"),
+                 snapshot.truncated ? " (the dump was cut off: the last record is partial, more were not written)" : "");
+  std::map<std::string_view, std::size_t> states;
+  std::vector<Goroutine> blocked;
+  for (const Goroutine& g : snapshot.goroutines) {
+    ++states[g.state];
+    if (g.blocked()) blocked.push_back(g);
+  }
+  std::vector<std::pair<std::string_view, std::size_t>> by_count(states.begin(), states.end());
+  std::stable_sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [state, count] : by_count) fmt::format_to(out, "{:>10}  {}\n", count, state);
+
+  const std::vector<LeakGroup> groups = group_leaks(blocked);
+  if (!groups.empty()) {
+    fmt::format_to(out, "\nblocked goroutines by blocking site (the largest {} of {} groups):\n",
+                   std::min(max_groups, groups.size()), groups.size());
+  }
+  for (std::size_t i = 0; i < groups.size() && i < max_groups; ++i) write_group(out, i + 1, groups[i]);
+  return text;
+}
 
 std::string render_text(const LeakReport& report) {
   std::string text;

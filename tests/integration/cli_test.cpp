@@ -164,3 +164,50 @@ TEST(CliIgnores, IdleConnectionsAreANoteNotAFailure) {
 
 }  // namespace
 }  // namespace goleakcheck
+
+namespace goleakcheck {
+namespace {
+
+TEST(CliOffline, ParsePrintsEveryGoroutineAsJson) {
+  const test::CliResult r =
+      test::run_cli({"parse", test::fixture("go1.26-leakyservice.debug2.txt").string(), "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  ASSERT_EQ(json.size(), 13u);
+  const auto& lock = json[12];
+  EXPECT_EQ(lock["id"], 35);
+  EXPECT_EQ(lock["state"], "sync.Mutex.Lock");
+  EXPECT_EQ(lock["locked_to_thread"], false);
+  EXPECT_EQ(lock["frames_elided"], false);
+  EXPECT_EQ(lock["frames"].size(), 5u);
+  EXPECT_EQ(lock["created_by"]["goroutine"], 16);
+  EXPECT_TRUE(json[1]["created_by"].is_null());  // goroutine 1
+}
+
+TEST(CliOffline, ParseSummarisesByStateAndBlockingSite) {
+  const test::CliResult r = test::run_cli({"parse", test::fixture("go1.19-leakyservice.debug2.txt").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("10 goroutines\n"));
+  EXPECT_THAT(r.out, HasSubstr("         2  semacquire\n"));
+  EXPECT_THAT(r.out, HasSubstr("blocked at  main.(*cache).refresh /work/main/examples/leakyservice/lock.go:12"));
+}
+
+TEST(CliOffline, SnapshotSavesTheDumpAsServed) {
+  Program program = Program::launch(test::leakyservice());
+  test::get(program, "/ncast");
+  const auto path = std::filesystem::temp_directory_path() / ("goleakcheck-dump." + std::to_string(::getpid()));
+  const test::CliResult r = test::run_cli({"snapshot", program.url(), "-o", path.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string dump = test::read_file(path);
+  std::filesystem::remove(path);
+  EXPECT_THAT(dump, StartsWith("goroutine "));
+  EXPECT_THAT(dump, HasSubstr("main.ncastPattern.func1("));
+  EXPECT_THAT(r.err, HasSubstr("saved " + std::to_string(dump.size()) + " bytes"));
+}
+
+TEST(CliOffline, UnreadableDumpExitsTwo) {
+  expect_error(test::run_cli({"parse", "/nonexistent/dump.txt"}), "cannot read the dump /nonexistent/dump.txt");
+}
+
+}  // namespace
+}  // namespace goleakcheck

@@ -68,4 +68,11 @@ std::string render_text(const LeakReport& report);
 // The machine-readable report: verdict, leaks, groups, warnings, stats.
 std::string render_json(const LeakReport& report);
 
+// A JSON array of goroutine records, each as in the report's "leaks".
+std::string render_goroutines_json(const std::vector<Goroutine>& goroutines);
+
+// A dump at a glance: goroutines per state, then the blocked ones grouped
+// by (state, blocking site, creator), the largest `max_groups` groups.
+std::string render_summary(const Snapshot& snapshot, std::size_t max_groups = 10);
+
 }  // namespace goleakcheck

@@ -1,0 +1,25 @@
+// `goleakcheck parse` and `goleakcheck snapshot`: work on dumps without a
+// check, e.g. to read a customer's saved dump.
+#pragma once
+
+#include <string>
+
+namespace goleakcheck::cli {
+
+struct ParseOptions {
+  std::string source;           // a file, "-" for stdin, or http://host:port
+  std::string format = "text";  // text | json
+};
+
+struct SnapshotOptions {
+  std::string url;     // http://host:port
+  std::string output;  // file to write the dump to
+};
+
+// Prints the goroutines of a dump. Returns the exit status: 0.
+int parse(const ParseOptions& options);
+
+// Saves GET URL/debug/pprof/goroutine?debug=2 exactly as served.
+int snapshot(const SnapshotOptions& options);
+
+}  // namespace goleakcheck::cli
