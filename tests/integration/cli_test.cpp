@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "goleakcheck/ignore.hpp"
 #include "goleakcheck/program.hpp"
 #include "leakyservice.hpp"
 #include "source_marker.hpp"
@@ -154,6 +155,21 @@ TEST(CliIgnores, UnusedRulesAreWarnedAbout) {
       run_args({"--ignore", "top: main.gone", "--warn-unused-ignores", "--scenario", hit("/healthz")}));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("warning: --ignore: ignore rule 'top: main.gone' matched no goroutine"));
+}
+
+TEST(CliIgnores, DefaultRulesAreListedAndCanBeTurnedOff) {
+  const test::CliResult with = test::run_cli(run_args({"--format", "json"}));
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  const auto rules = nlohmann::json::parse(with.out)["ignore_rules"];
+  ASSERT_EQ(rules.size(), default_ignores().size());
+  for (const auto& rule : rules) EXPECT_EQ(rule["origin"], "default");
+
+  const test::CliResult without =
+      test::run_cli(run_args({"--no-default-ignores", "--ignore", "top: main.x", "--format", "json"}));
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  const auto only_mine = nlohmann::json::parse(without.out)["ignore_rules"];
+  ASSERT_EQ(only_mine.size(), 1u);
+  EXPECT_EQ(only_mine[0]["rule"], "top: main.x");
 }
 
 TEST(CliIgnores, IdleConnectionsAreANoteNotAFailure) {
