@@ -16,16 +16,9 @@ namespace goleakcheck::cli {
 
 namespace {
 
-constexpr std::string_view kDumpPath = "/debug/pprof/goroutine?debug=2";
-
 std::string fetch_dump(const std::string& url) {
   HttpClient client(Endpoint::parse(url));
-  HttpResponse response = client.get(kDumpPath, FetchLimits{});
-  if (response.status != 200) {
-    throw Error(ErrorKind::snapshot_failed,
-                fmt::format("{}{} answered HTTP {}; is net/http/pprof registered?", url, kDumpPath, response.status));
-  }
-  return std::move(response.body);
+  return fetch_goroutine_dump(client, FetchLimits{});
 }
 
 std::string read_source(const std::string& source) {

@@ -15,7 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::string_view kDumpPath = "/debug/pprof/goroutine?debug=2";
 constexpr auto kFirstPause = std::chrono::milliseconds(5);
 constexpr auto kLongestPause = std::chrono::milliseconds(200);
 constexpr int kExitLooks = 20;
@@ -93,9 +92,9 @@ Checker::~Checker() = default;
 
 Snapshot Checker::snapshot() const {
   if (check_alive_) check_alive_();
-  HttpResponse response;
+  std::string dump;
   try {
-    response = client_->get(kDumpPath, options_.fetch);
+    dump = fetch_goroutine_dump(*client_, options_.fetch);
   } catch (const Error&) {
     // A failed request is often the program dying: say that instead. Its
     // sockets close a moment before it can be reaped, so look for a while.
@@ -107,12 +106,7 @@ Snapshot Checker::snapshot() const {
     }
     throw;
   }
-  if (response.status != 200) {
-    throw Error(ErrorKind::snapshot_failed,
-                fmt::format("{}{} answered HTTP {}; is net/http/pprof registered?", client_->endpoint().url(), kDumpPath,
-                            response.status));
-  }
-  return parse_dump(std::move(response.body));
+  return parse_dump(std::move(dump));
 }
 
 Baseline Checker::baseline() const {

@@ -110,6 +110,16 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits) {
   return response;
 }
 
+std::string fetch_goroutine_dump(HttpClient& client, const FetchLimits& limits) {
+  constexpr std::string_view kDumpPath = "/debug/pprof/goroutine?debug=2";
+  HttpResponse response = client.get(kDumpPath, limits);
+  if (response.status != 200) {
+    throw Error(ErrorKind::snapshot_failed, fmt::format("{}{} answered HTTP {}; is net/http/pprof registered?",
+                                                        client.endpoint().url(), kDumpPath, response.status));
+  }
+  return std::move(response.body);
+}
+
 void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
                     const std::function<void()>& check_alive) {
   using Clock = std::chrono::steady_clock;

@@ -52,20 +52,15 @@ GoroutineMatcher field_matcher(std::string what, Fields fields, StringMatcher in
   return ::testing::MakeMatcher(new FieldMatcher(std::move(what), std::move(fields), std::move(inner)));
 }
 
-std::vector<std::string_view> functions_and_creator(const Goroutine& g) {
-  std::vector<std::string_view> names;
-  names.reserve(g.frames.size() + 1);
-  for (const Frame& frame : g.frames) names.push_back(frame.function);
-  if (g.created_by) names.push_back(g.created_by->function);
-  return names;
-}
-
-std::vector<std::string_view> files_and_creator(const Goroutine& g) {
-  std::vector<std::string_view> files;
-  files.reserve(g.frames.size() + 1);
-  for (const Frame& frame : g.frames) files.push_back(frame.file);
-  if (g.created_by) files.push_back(g.created_by->file);
-  return files;
+// One field of every frame and of the creator: what AnyFunction and File see.
+Fields frames_and_creator(std::string_view Frame::*field) {
+  return [field](const Goroutine& g) {
+    std::vector<std::string_view> values;
+    values.reserve(g.frames.size() + 1);
+    for (const Frame& frame : g.frames) values.push_back(frame.*field);
+    if (g.created_by) values.push_back(*g.created_by.*field);
+    return values;
+  };
 }
 
 void check_regex(const std::string& pattern) {
@@ -91,7 +86,7 @@ GoroutineMatcher TopFunction(StringMatcher function) {
 }
 
 GoroutineMatcher AnyFunction(StringMatcher function) {
-  return field_matcher("function in its stack or creator", functions_and_creator, std::move(function));
+  return field_matcher("function in its stack or creator", frames_and_creator(&Frame::function), std::move(function));
 }
 
 GoroutineMatcher CreatedBy(StringMatcher function) {
@@ -119,7 +114,7 @@ GoroutineMatcher State(StringMatcher state) {
 }
 
 GoroutineMatcher File(StringMatcher file) {
-  return field_matcher("file in its stack or creator", files_and_creator, std::move(file));
+  return field_matcher("file in its stack or creator", frames_and_creator(&Frame::file), std::move(file));
 }
 
 GoroutineMatcher BlockedAtLeast(int minutes) {

@@ -60,6 +60,11 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
+// GET /debug/pprof/goroutine?debug=2: the text of every goroutine's stack.
+// Throws Error(ErrorKind::snapshot_failed) as HttpClient::get does, and
+// when the answer is not 200.
+std::string fetch_goroutine_dump(HttpClient& client, const FetchLimits& limits);
+
 // Polls GET /debug/pprof/ until it answers 200. Between polls it calls
 // `check_alive`, which throws when the program has exited. Throws
 // Error(ErrorKind::no_pprof) when the server answers but not with 200, and
