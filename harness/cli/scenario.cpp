@@ -1,7 +1,5 @@
 #include "scenario.hpp"
 
-#include <thread>
-
 #include <fmt/format.h>
 
 #include "child_process.hpp"
@@ -11,7 +9,6 @@
 namespace goleakcheck::cli {
 
 void run_scenario(const Scenario& scenario) {
-  using Clock = std::chrono::steady_clock;
   detail::SpawnSpec spec;
   spec.argv = {"/bin/sh", "-c", scenario.command};
   spec.extra_env = scenario.env;
@@ -19,13 +16,7 @@ void run_scenario(const Scenario& scenario) {
   // cannot corrupt a JSON report on stdout.
   detail::ChildProcess child = detail::ChildProcess::spawn(spec);
 
-  const auto give_up = Clock::now() + scenario.timeout;
-  auto pause = std::chrono::milliseconds(1);
-  std::optional<ExitStatus> status;
-  while (!(status = child.poll()) && Clock::now() < give_up) {
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(50));
-  }
+  const std::optional<ExitStatus> status = child.wait_for(scenario.timeout);
   if (!status) {
     child.stop(std::chrono::seconds(1));
     throw Error(ErrorKind::scenario_failed,

@@ -1,10 +1,10 @@
 #include "goleakcheck/checker.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "backoff.hpp"
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/idle_connection.hpp"
@@ -17,8 +17,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kFirstPause = std::chrono::milliseconds(5);
 constexpr auto kLongestPause = std::chrono::milliseconds(200);
-constexpr int kExitLooks = 20;
-constexpr auto kExitLookPause = std::chrono::milliseconds(10);
+// How long a failed request waits to learn whether the program died.
+constexpr auto kExitWait = std::chrono::milliseconds(200);
 
 void reject_truncated(const Snapshot& snapshot, std::string_view which) {
   if (!snapshot.truncated) return;
@@ -99,9 +99,8 @@ Snapshot Checker::snapshot() const {
     // A failed request is often the program dying: say that instead. Its
     // sockets close a moment before it can be reaped, so look for a while.
     if (check_alive_) {
-      for (int look = 0; look < kExitLooks; ++look) {
+      for (detail::Backoff backoff(kExitWait, kFirstPause, kFirstPause); !backoff.expired(); backoff.sleep()) {
         check_alive_();
-        std::this_thread::sleep_for(kExitLookPause);
       }
     }
     throw;
@@ -117,19 +116,17 @@ Baseline Checker::baseline() const {
 
 LeakReport Checker::check(const Baseline& baseline) const {
   const auto start = Clock::now();
-  const auto settle_until = start + options_.settle;
-  auto pause = kFirstPause;
+  detail::Backoff backoff(options_.settle, kFirstPause, kLongestPause);
   LeakReport report;
   while (true) {
     Snapshot after = snapshot();
     ++report.snapshots;
     reject_truncated(after, "after-scenario");
     Sorted sorted = sort_new_goroutines(after, baseline, options_);
-    const auto now = Clock::now();
     // Wait for every new goroutine, running ones too: a goroutine running
     // now may park a moment later. Idle connections stay open for minutes
     // by design, and ignored goroutines do not matter: no waiting for them.
-    if ((sorted.blocked.empty() && sorted.active.empty()) || now >= settle_until) {
+    if ((sorted.blocked.empty() && sorted.active.empty()) || backoff.expired()) {
       report.leaks = copy_out(sorted.blocked);
       report.still_running = copy_out(sorted.active);
       report.idle_connections = copy_out(sorted.idle_connections);
@@ -141,8 +138,7 @@ LeakReport Checker::check(const Baseline& baseline) const {
       report.text = after.text;
       break;
     }
-    std::this_thread::sleep_for(std::min<Clock::duration>(pause, settle_until - now));
-    pause = std::min(pause * 2, kLongestPause);
+    backoff.sleep();
   }
   report.groups = group_leaks(report.leaks);
   report.baseline_goroutines = baseline.snapshot().goroutines.size();

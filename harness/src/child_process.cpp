@@ -8,11 +8,11 @@
 #include <csignal>
 #include <cstring>
 #include <sys/wait.h>
-#include <thread>
 
 #include <boost/process.hpp>
 #include <fmt/format.h>
 
+#include "backoff.hpp"
 #include "goleakcheck/error.hpp"
 
 namespace goleakcheck {
@@ -93,19 +93,19 @@ std::optional<ExitStatus> ChildProcess::poll() {
   return status_;
 }
 
+std::optional<ExitStatus> ChildProcess::wait_for(std::chrono::milliseconds timeout) {
+  Backoff backoff(timeout, std::chrono::milliseconds(1), std::chrono::milliseconds(50));
+  while (!poll() && !backoff.expired()) backoff.sleep();
+  return status_;
+}
+
 ExitStatus ChildProcess::stop(std::chrono::milliseconds grace) {
-  using Clock = std::chrono::steady_clock;
   if (pid_ <= 0 || stopped_) return status_.value_or(ExitStatus{});
   stopped_ = true;
   // The group outlives its leader when the child started helpers of its own:
   // signal the group even when the leader is already gone.
   ::kill(-pid_, SIGTERM);
-  const auto give_up = Clock::now() + grace;
-  auto pause = std::chrono::milliseconds(1);
-  while (!poll() && Clock::now() < give_up) {
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(50));
-  }
+  wait_for(grace);
   ::kill(-pid_, SIGKILL);
   if (!status_) {
     int wait_status = 0;

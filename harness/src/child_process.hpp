@@ -43,6 +43,9 @@ class ChildProcess {
   // Its status once it has ended (reaping it), nullopt while it runs.
   std::optional<ExitStatus> poll();
 
+  // Waits up to `timeout` for it to end; nullopt if it still runs.
+  std::optional<ExitStatus> wait_for(std::chrono::milliseconds timeout);
+
   // SIGTERM to the group, up to `grace` for it to exit, then SIGKILL to the
   // group; always reaps. Idempotent: later calls return the same status.
   ExitStatus stop(std::chrono::milliseconds grace);

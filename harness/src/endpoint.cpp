@@ -7,11 +7,11 @@
 
 #include <charconv>
 #include <cstring>
-#include <thread>
 
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include "backoff.hpp"
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/error.hpp"
 
@@ -122,13 +122,11 @@ std::string fetch_goroutine_dump(HttpClient& client, const FetchLimits& limits) 
 
 void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
                     const std::function<void()>& check_alive) {
-  using Clock = std::chrono::steady_clock;
-  const auto give_up = Clock::now() + timeout;
-  auto pause = std::chrono::milliseconds(5);
+  detail::Backoff backoff(timeout, std::chrono::milliseconds(5), std::chrono::milliseconds(100));
   while (true) {
     if (check_alive) check_alive();
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - Clock::now());
-    if (left <= std::chrono::milliseconds(0)) break;
+    if (backoff.expired()) break;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(backoff.remaining());
     httplib::Client probe(endpoint.host, endpoint.port);
     probe.set_connection_timeout(std::min(left, std::chrono::milliseconds(500)));
     probe.set_read_timeout(left);
@@ -139,8 +137,7 @@ void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
                               "net/http/pprof's handlers on a loopback listener (README: \"Enable pprof safely\")",
                               endpoint.url(), result->status));
     }
-    std::this_thread::sleep_for(std::min(pause, left));
-    pause = std::min(pause * 2, std::chrono::milliseconds(100));
+    backoff.sleep();
   }
   if (check_alive) check_alive();
   throw Error(ErrorKind::not_ready,
