@@ -26,7 +26,7 @@ class FieldMatcher : public ::testing::MatcherInterface<const Goroutine&> {
 
   bool MatchAndExplain(const Goroutine& g, ::testing::MatchResultListener* listener) const override {
     for (std::string_view field : fields_(g)) {
-      if (inner_.Matches(std::string(field))) {
+      if (inner_.Matches(field)) {
         *listener << "whose " << what_ << " is " << field;
         return true;
       }
