@@ -90,19 +90,13 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    if (app.got_subcommand("parse")) return goleakcheck::cli::parse(parse_options);
+    if (app.got_subcommand("snapshot")) return goleakcheck::cli::snapshot(snapshot_options);
+    return goleakcheck::cli::run(run_options);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     std::cerr << "goleakcheck: error: " << e.what() << " (see goleakcheck run --help)\n";
     return kCheckNotMade;
-  } catch (const goleakcheck::Error& e) {
-    std::cerr << "goleakcheck: error: " << e.what() << "\n" << e.details();
-    return e.exit_code();
-  }
-
-  try {
-    if (app.got_subcommand("parse")) return goleakcheck::cli::parse(parse_options);
-    if (app.got_subcommand("snapshot")) return goleakcheck::cli::snapshot(snapshot_options);
-    return goleakcheck::cli::run(run_options);
   } catch (const goleakcheck::Error& e) {
     std::cerr << "goleakcheck: error: " << e.what() << "\n" << e.details();
     return e.exit_code();

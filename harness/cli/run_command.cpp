@@ -67,26 +67,23 @@ int run(const RunOptions& options) {
   // stopped last, after everything that talks to it.
   std::optional<Program> program;
   std::optional<Checker> checker;
-  std::string url;
   if (options.attach_url.empty()) {
     LaunchOptions launch;
     launch.argv = options.program;
     launch.ready_timeout = options.ready_timeout;
     program.emplace(Program::launch(std::move(launch)));
     checker.emplace(program->endpoint(), check_options, [&] { program->check_alive(); });
-    url = program->url();
   } else {
     const Endpoint endpoint = Endpoint::parse(options.attach_url);
     wait_for_pprof(endpoint, options.ready_timeout);
     checker.emplace(endpoint, check_options);
-    url = endpoint.url();
   }
 
   const Baseline baseline = checker->baseline();
   if (!options.scenario.empty()) {
-    const Endpoint endpoint = Endpoint::parse(url);
+    const Endpoint& endpoint = checker->endpoint();
     run_scenario(Scenario{options.scenario,
-                          {{"GOLEAKCHECK_ADDR", endpoint.address()}, {"GOLEAKCHECK_URL", url}},
+                          {{"GOLEAKCHECK_ADDR", endpoint.address()}, {"GOLEAKCHECK_URL", endpoint.url()}},
                           options.scenario_timeout});
   }
   const LeakReport report = checker->check(baseline);

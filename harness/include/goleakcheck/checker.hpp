@@ -64,6 +64,7 @@ class Checker {
   LeakReport check(const Baseline& baseline) const;
 
   const CheckOptions& options() const { return options_; }
+  const Endpoint& endpoint() const { return client_->endpoint(); }
 
  private:
   CheckOptions options_;
