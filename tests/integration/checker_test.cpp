@@ -18,7 +18,17 @@ struct LeakyService {
   static LaunchOptions launch_options() { return test::leakyservice(); }
 };
 
-class CheckerTest : public testing::ProgramPerSuite<LeakyService> {};
+class CheckerTest : public testing::ProgramPerSuite<LeakyService> {
+ protected:
+  // A check with this settle time around one request for `path`.
+  static LeakReport check_around(std::string_view path, std::chrono::milliseconds settle) {
+    CheckOptions options;
+    options.settle = settle;
+    testing::LeakGuard guard(program(), options);
+    test::get(program(), path);
+    return guard.check();
+  }
+};
 
 TEST_F(CheckerTest, NoOpScenarioTwentyTimesInARowNeverReportsALeak) {
   for (int run = 0; run < 20; ++run) {
@@ -39,28 +49,22 @@ TEST_F(CheckerTest, RequestsThatLeaveNothingAreCleanEveryTime) {
 }
 
 TEST_F(CheckerTest, SettleWaitsForAGoroutineThatIsStillFinishing) {
-  CheckOptions options;
-  options.settle = std::chrono::seconds(10);
-  testing::LeakGuard guard(program(), options);
-  test::get(program(), "/work?ms=300");
-  const LeakReport report = guard.check();
+  const auto settle = std::chrono::seconds(10);
+  const LeakReport report = check_around("/work?ms=300", settle);
   EXPECT_TRUE(report.clean()) << render_text(report);
   EXPECT_GE(report.elapsed, std::chrono::milliseconds(200));
   // Polled repeatedly while it slept, and stopped once it was gone rather
   // than at the settle deadline.
   EXPECT_GE(report.snapshots, 2u);
-  EXPECT_LT(report.elapsed, options.settle);
+  EXPECT_LT(report.elapsed, settle);
 }
 
 TEST_F(CheckerTest, GoroutineOutlivingTheSettleTimeIsReportedBlocked) {
-  CheckOptions options;
-  options.settle = std::chrono::milliseconds(100);
-  testing::LeakGuard guard(program(), options);
-  test::get(program(), "/work?ms=3000");
-  const LeakReport report = guard.check();
+  const auto settle = std::chrono::milliseconds(100);
+  const LeakReport report = check_around("/work?ms=3000", settle);
   ASSERT_EQ(report.leak_count(), 1u) << render_text(report);
   EXPECT_EQ(report.leaks.front().state, "sleep");
-  EXPECT_GE(report.elapsed, options.settle);
+  EXPECT_GE(report.elapsed, settle);
 }
 
 TEST(CheckerErrors, ProgramKilledDuringTheCheckIsAnErrorWithItsSignal) {
