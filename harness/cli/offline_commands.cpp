@@ -3,52 +3,98 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <sstream>
+#include <optional>
+#include <vector>
+#include <cerrno>
+#include <cstring>
 
 #include <fmt/format.h>
 
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/endpoint.hpp"
 #include "goleakcheck/error.hpp"
+#include "goleakcheck/profile.hpp"
 #include "goleakcheck/report.hpp"
 
 namespace goleakcheck::cli {
 
 namespace {
 
-std::string fetch_dump(const std::string& url) {
+// Hands a dump from a URL, a file or stdin ("-") to `receive` in chunks, so
+// a large one is never held whole. Returns true when it was cut at the
+// fetch's size cap.
+bool fetch_dump(const std::string& url, const BodyReceiver& receive) {
   HttpClient client(Endpoint::parse(url));
-  return fetch_goroutine_dump(client, FetchLimits{});
+  return fetch_pprof(client, kGoroutineDumpPath, FetchLimits{}, receive);
 }
 
-std::string read_source(const std::string& source) {
-  if (source.starts_with("http://") || source.starts_with("https://")) return fetch_dump(source);
-  if (source == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  std::ifstream in(source, std::ios::binary);
-  if (!in) throw Error(ErrorKind::io, fmt::format("cannot read the dump {}", source));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+bool read_source(const std::string& source, const BodyReceiver& receive) {
+  if (source.starts_with("http://") || source.starts_with("https://")) return fetch_dump(source, receive);
+  std::ifstream file;
+  if (source != "-") {
+    file.open(source, std::ios::binary);
+    if (!file) throw Error(ErrorKind::io, fmt::format("cannot read the dump {}: {}", source, std::strerror(errno)));
+  }
+  std::istream& in = source == "-" ? std::cin : file;
+  std::vector<char> buffer(std::size_t{1} << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (in.gcount() > 0) receive(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  if (in.bad()) throw Error(ErrorKind::io, fmt::format("reading the dump {} failed", source));
+  return false;
+}
+
+// debug=1 starts "goroutine profile: total N"; debug=2 with a record.
+bool looks_like_profile(std::string_view start) {
+  return start.substr(0, start.find('\n')).find(" profile: total ") != std::string_view::npos;
 }
 
 }  // namespace
 
 int parse(const ParseOptions& options) {
-  const Snapshot snapshot = parse_dump(read_source(options.source));
-  if (snapshot.truncated) {
-    std::cerr << "goleakcheck: warning: the dump was cut off; its last goroutine is partial\n";
+  DumpReader dump;
+  std::string profile_text;
+  std::optional<bool> is_profile;  // decided by the first chunk
+  const bool cut = read_source(options.source, [&](std::string_view chunk) {
+    if (!is_profile) is_profile = looks_like_profile(chunk);
+    if (*is_profile) {
+      profile_text.append(chunk);
+    } else {
+      dump.feed(chunk);
+    }
+  });
+  const bool json = options.format == "json";
+  if (is_profile.value_or(false)) {
+    const Profile profile = parse_profile(profile_text);
+    if (profile.truncated) std::cerr << "goleakcheck: warning: the profile was cut off; counts are missing\n";
+    std::cout << (json ? render_profile_json(profile) : render_profile_summary(profile));
+    return 0;
   }
-  std::cout << (options.format == "json" ? render_goroutines_json(snapshot.goroutines) : render_summary(snapshot));
+  const Snapshot snapshot = dump.finish(cut);
+  if (snapshot.truncated) {
+    std::cerr << fmt::format(
+        "goleakcheck: warning: the dump was cut off after {} bytes{}; its last goroutine may be partial and later ones "
+        "are missing\n",
+        snapshot.bytes, snapshot.bytes == kRuntimeDumpCap ? " (the runtime's 64 MiB cap)" : "");
+  }
+  std::cout << (json ? render_goroutines_json(snapshot.goroutines) : render_summary(snapshot));
   return 0;
 }
 
 int snapshot(const SnapshotOptions& options) {
-  const std::string dump = fetch_dump(options.url);
+  Endpoint::parse(options.url);  // a bad URL is a usage error before any file is made
   std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
-  out.write(dump.data(), static_cast<std::streamsize>(dump.size()));
+  if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}: {}", options.output, std::strerror(errno)));
+  std::size_t bytes = 0;
+  const bool cut = fetch_dump(options.url, [&](std::string_view chunk) {
+    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    bytes += chunk.size();
+  });
   out.close();
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}", options.output));
-  std::cerr << fmt::format("goleakcheck: saved {} bytes to {}\n", dump.size(), options.output);
+  std::cerr << fmt::format("goleakcheck: saved {} bytes to {}{}\n", bytes, options.output,
+                           cut ? " (cut at the size cap)" : "");
   return 0;
 }
 

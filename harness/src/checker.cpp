@@ -20,12 +20,22 @@ constexpr auto kLongestPause = std::chrono::milliseconds(200);
 // How long a failed request waits to learn whether the program died.
 constexpr auto kExitWait = std::chrono::milliseconds(200);
 
-void reject_truncated(const Snapshot& snapshot, std::string_view which) {
-  if (!snapshot.truncated) return;
-  throw Error(ErrorKind::truncated_dump,
-              fmt::format("the {} goroutine dump was cut off ({} bytes, {} goroutines read), so goroutine ids cannot "
-                          "be compared; reduce the number of goroutines or check a smaller scenario",
-                          which, snapshot.text->size(), snapshot.goroutines.size()));
+std::string why_ids_not_compared(const Snapshot& baseline, const Snapshot& after) {
+  const Snapshot& cut = baseline.truncated ? baseline : after;
+  return fmt::format("the {} goroutine dump was cut off after {} bytes ({} goroutines read){}, so goroutine ids "
+                     "cannot be compared; compared debug=1 counts per stack instead",
+                     baseline.truncated ? "baseline" : "after-scenario", cut.bytes, cut.goroutines.size(),
+                     cut.bytes == kRuntimeDumpCap ? ": the runtime's 64 MiB cap" : "");
+}
+
+// A debug=1 stack seen as a goroutine, for the rules that need only frames
+// and labels: the footprint, idle connections and ignore rules. It has no
+// id, state or creator.
+Goroutine as_goroutine(const StackCount& stack) {
+  Goroutine g;
+  g.frames = stack.frames;
+  g.labels = stack.labels;
+  return g;
 }
 
 // New goroutines of one after-snapshot, sorted into what the verdict needs.
@@ -67,7 +77,8 @@ std::vector<Goroutine> copy_out(const std::vector<const Goroutine*>& goroutines)
 
 }  // namespace
 
-Baseline::Baseline(Snapshot snapshot) : snapshot_(std::move(snapshot)) {
+Baseline::Baseline(Snapshot snapshot, Profile counts)
+    : snapshot_(std::move(snapshot)), counts_(std::move(counts)) {
   sorted_ids_.reserve(snapshot_.goroutines.size());
   for (const Goroutine& g : snapshot_.goroutines) sorted_ids_.push_back(g.id);
   std::sort(sorted_ids_.begin(), sorted_ids_.end());
@@ -78,7 +89,8 @@ bool Baseline::contains(std::uint64_t id) const { return std::binary_search(sort
 bool is_snapshot_footprint(const Goroutine& g) {
   if (g.created_by && g.created_by->function == "net/http.(*connReader).startBackgroundRead") return true;
   return std::any_of(g.frames.begin(), g.frames.end(), [](const Frame& f) {
-    return f.function == "runtime/pprof.writeGoroutineStacks" || f.function.starts_with("net/http/pprof.");
+    return f.function == "runtime/pprof.writeGoroutineStacks" || f.function.starts_with("net/http/pprof.") ||
+           f.function == "net/http.(*connReader).backgroundRead";  // as debug=1 shows it: no creator there
   });
 }
 
@@ -90,11 +102,11 @@ Checker::Checker(Endpoint endpoint, CheckOptions options, std::function<void()> 
 Checker::Checker(Checker&&) noexcept = default;
 Checker::~Checker() = default;
 
-Snapshot Checker::snapshot() const {
+template <class Fetch>
+auto Checker::fetch(Fetch&& fetch) const {
   if (check_alive_) check_alive_();
-  std::string dump;
   try {
-    dump = fetch_goroutine_dump(*client_, options_.fetch);
+    return fetch();
   } catch (const Error&) {
     // A failed request is often the program dying: say that instead. Its
     // sockets close a moment before it can be reaped, so look for a while.
@@ -105,13 +117,34 @@ Snapshot Checker::snapshot() const {
     }
     throw;
   }
-  return parse_dump(std::move(dump));
+}
+
+Snapshot Checker::snapshot() const {
+  return fetch([&] {
+    DumpReader reader;
+    const bool cut = fetch_pprof(*client_, kGoroutineDumpPath, options_.fetch,
+                                 [&](std::string_view chunk) { reader.feed(chunk); });
+    return reader.finish(cut);
+  });
+}
+
+Profile Checker::counts() const {
+  return fetch([&] {
+    std::string text;
+    const bool cut = fetch_pprof(*client_, kGoroutineProfilePath, options_.fetch,
+                                 [&](std::string_view chunk) { text.append(chunk); });
+    Profile profile = parse_profile(text);
+    if (cut) profile.truncated = true;
+    return profile;
+  });
 }
 
 Baseline Checker::baseline() const {
+  // The counts cost one more small request; they are what a check falls back
+  // to when a dump is cut off, and the after-dump may be cut when this one
+  // was not.
   Snapshot snapshot = this->snapshot();
-  reject_truncated(snapshot, "baseline");
-  return Baseline(std::move(snapshot));
+  return Baseline(std::move(snapshot), counts());
 }
 
 LeakReport Checker::check(const Baseline& baseline) const {
@@ -121,7 +154,12 @@ LeakReport Checker::check(const Baseline& baseline) const {
   while (true) {
     Snapshot after = snapshot();
     ++report.snapshots;
-    reject_truncated(after, "after-scenario");
+    if (baseline.snapshot().truncated || after.truncated) {
+      report.ids_not_compared = why_ids_not_compared(baseline.snapshot(), after);
+      report.final_goroutines = after.goroutines.size();
+      compare_counts(baseline, backoff, report);
+      break;
+    }
     Sorted sorted = sort_new_goroutines(after, baseline, options_);
     // Wait for every new goroutine, running ones too: a goroutine running
     // now may park a moment later. Idle connections stay open for minutes
@@ -135,15 +173,42 @@ LeakReport Checker::check(const Baseline& baseline) const {
         report.ignore_uses.push_back({options_.ignores[i].name, options_.ignores[i].origin, sorted.hits[i]});
       }
       report.final_goroutines = after.goroutines.size();
-      report.text = after.text;
+      report.names.push_back(after.names);
       break;
     }
     backoff.sleep();
   }
   report.groups = group_leaks(report.leaks);
   report.baseline_goroutines = baseline.snapshot().goroutines.size();
+  if (baseline.counts().total) report.baseline_goroutines = *baseline.counts().total;
   report.elapsed = Clock::now() - start;
   return report;
+}
+
+// The fallback when ids cannot be trusted: poll debug=1 counts until no
+// stack has more goroutines than before, or the settle time passes.
+void Checker::compare_counts(const Baseline& baseline, detail::Backoff& backoff, LeakReport& report) const {
+  while (true) {
+    Profile after = counts();
+    ++report.snapshots;
+    std::vector<StackGrowth> grown;
+    for (StackGrowth& growth : grown_stacks(baseline.counts(), after)) {
+      const Goroutine g = as_goroutine(growth.stack);
+      if (is_snapshot_footprint(g)) continue;
+      if (!options_.idle_connections_are_leaks && classify_idle_connection(g) != IdleConnection::none) continue;
+      const auto rule = std::find_if(options_.ignores.begin(), options_.ignores.end(),
+                                     [&](const Ignore& i) { return i.matches(g); });
+      if (rule != options_.ignores.end()) continue;
+      grown.push_back(std::move(growth));
+    }
+    if (grown.empty() || backoff.expired()) {
+      report.grown_stacks = std::move(grown);
+      if (after.total) report.final_goroutines = *after.total;
+      report.names.push_back(after.names);
+      return;
+    }
+    backoff.sleep();
+  }
 }
 
 }  // namespace goleakcheck

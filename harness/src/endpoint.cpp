@@ -57,6 +57,22 @@ HttpClient::~HttpClient() = default;
 const Endpoint& HttpClient::endpoint() const { return impl_->endpoint; }
 
 HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits) {
+  HttpResponse response;
+  bool cut = false;
+  HttpResponse head = stream(path, limits, [&](std::string_view chunk) { response.body.append(chunk); }, cut);
+  if (cut) {
+    throw Error(ErrorKind::snapshot_failed,
+                fmt::format("GET {}{} gave more than {} MiB; raise the size cap if the program really has that many "
+                            "goroutines",
+                            impl_->endpoint.url(), path, limits.max_bytes >> 20));
+  }
+  if (head.status != 200) response.body = std::move(head.body);
+  response.status = head.status;
+  return response;
+}
+
+HttpResponse HttpClient::stream(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive,
+                                bool& cut) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + limits.deadline;
   const std::string url = impl_->endpoint.url() + std::string(path);
@@ -67,38 +83,39 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits) {
   client.set_read_timeout(limits.deadline);
   client.set_write_timeout(limits.deadline);
 
+  constexpr std::size_t kErrorBodyKept = 4096;
   HttpResponse response;
-  enum class Abort { none, deadline, too_large } abort = Abort::none;
+  std::size_t received = 0;
+  bool past_deadline = false;
+  cut = false;
   auto result = client.Get(
       std::string(path),
       [&](const httplib::Response& head) {
         response.status = head.status;
-        // Go streams dumps without a length; reserve when one is given.
-        const std::string length_text = head.get_header_value("Content-Length");
-        std::size_t length = 0;
-        std::from_chars(length_text.data(), length_text.data() + length_text.size(), length);
-        if (length <= limits.max_bytes) response.body.reserve(length);
         return true;
       },
       [&](const char* data, std::size_t size) {
-        if (response.body.size() + size > limits.max_bytes) {
-          abort = Abort::too_large;
-          return false;
-        }
         if (Clock::now() > deadline) {
-          abort = Abort::deadline;
+          past_deadline = true;
           return false;
         }
-        response.body.append(data, size);
+        const std::size_t room = limits.max_bytes - received;
+        const std::size_t taken = std::min(size, room);
+        received += taken;
+        if (response.status == 200) {
+          receive(std::string_view(data, taken));
+        } else if (response.body.size() < kErrorBodyKept) {
+          response.body.append(data, std::min(taken, kErrorBodyKept - response.body.size()));
+        }
+        if (taken < size || received == limits.max_bytes) {
+          cut = true;
+          return false;
+        }
         return true;
       });
 
-  if (abort == Abort::too_large) {
-    throw Error(ErrorKind::snapshot_failed,
-                fmt::format("GET {} gave more than {} MiB; raise the size cap if the program really has that many goroutines",
-                            url, limits.max_bytes >> 20));
-  }
-  if (abort == Abort::deadline || (!result && Clock::now() > deadline)) {
+  if (cut) return response;
+  if (past_deadline || (!result && Clock::now() > deadline)) {
     throw Error(ErrorKind::snapshot_failed,
                 fmt::format("GET {} did not finish within {} ms; the program may be overloaded or stopped in a debugger",
                             url, limits.deadline.count()));
@@ -110,14 +127,14 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits) {
   return response;
 }
 
-std::string fetch_goroutine_dump(HttpClient& client, const FetchLimits& limits) {
-  constexpr std::string_view kDumpPath = "/debug/pprof/goroutine?debug=2";
-  HttpResponse response = client.get(kDumpPath, limits);
+bool fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits, const BodyReceiver& receive) {
+  bool cut = false;
+  const HttpResponse response = client.stream(path, limits, receive, cut);
   if (response.status != 200) {
     throw Error(ErrorKind::snapshot_failed, fmt::format("{}{} answered HTTP {}; is net/http/pprof registered?",
-                                                        client.endpoint().url(), kDumpPath, response.status));
+                                                        client.endpoint().url(), path, response.status));
   }
-  return std::move(response.body);
+  return cut;
 }
 
 void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,

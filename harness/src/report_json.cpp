@@ -19,17 +19,43 @@ Json creator_json(const std::optional<Frame>& created_by, std::optional<std::uin
   return json;
 }
 
+Json to_json(const std::vector<Frame>& frames) {
+  Json array = Json::array();
+  for (const Frame& frame : frames) array.push_back(to_json(frame));
+  return array;
+}
+
+Json or_null(std::string_view text) { return text.empty() ? Json(nullptr) : Json(text); }
+
 Json to_json(const Goroutine& g) {
-  Json frames = Json::array();
-  for (const Frame& frame : g.frames) frames.push_back(to_json(frame));
+  Json ancestors = Json::array();
+  for (const Ancestor& a : g.ancestors) {
+    ancestors.push_back(Json{{"goroutine", a.id}, {"frames", to_json(a.frames)}, {"created_by", creator_json(a.created_by, {})}});
+  }
   const Frame* site = g.blocking_site();
   return Json{{"id", g.id},
               {"state", g.state},
               {"wait_minutes", g.wait_minutes ? Json(*g.wait_minutes) : Json(nullptr)},
               {"locked_to_thread", g.locked_to_thread},
-              {"frames", std::move(frames)},
+              {"leaked_marker", g.leaked_marker},
+              {"synctest_bubble", g.synctest_bubble ? Json(*g.synctest_bubble) : Json(nullptr)},
+              {"labels", or_null(g.labels)},
+              {"frames", to_json(g.frames)},
               {"frames_elided", g.frames_elided},
+              {"elided_frame_count", g.elided_frame_count},
               {"created_by", creator_json(g.created_by, g.creator_id)},
+              {"ancestors", std::move(ancestors)},
+              {"blocking_site", site != nullptr ? to_json(*site) : Json(nullptr)},
+              {"partial", g.partial}};
+}
+
+Json to_json(const StackCount& stack, Json count) {
+  Goroutine as_stack;
+  as_stack.frames = stack.frames;
+  const Frame* site = as_stack.blocking_site();
+  return Json{{"count", std::move(count)},
+              {"labels", or_null(stack.labels)},
+              {"frames", to_json(stack.frames)},
               {"blocking_site", site != nullptr ? to_json(*site) : Json(nullptr)}};
 }
 
@@ -45,6 +71,16 @@ std::string render_goroutines_json(const std::vector<Goroutine>& goroutines) {
   return to_json(goroutines).dump(2) + "\n";
 }
 
+std::string render_profile_json(const Profile& profile) {
+  Json stacks = Json::array();
+  for (const StackCount& stack : profile.stacks) stacks.push_back(to_json(stack, stack.count));
+  const Json json{{"profile", or_null(profile.name)},
+                  {"total", profile.total ? Json(*profile.total) : Json(nullptr)},
+                  {"truncated", profile.truncated},
+                  {"stacks", std::move(stacks)}};
+  return json.dump(2) + "\n";
+}
+
 std::string render_json(const LeakReport& report) {
   Json groups = Json::array();
   for (const LeakGroup& group : report.groups) {
@@ -54,6 +90,13 @@ std::string render_json(const LeakReport& report) {
                           {"created_by", creator_json(group.created_by, group.example.creator_id)},
                           {"ids", group.ids}});
   }
+  Json grown = Json::array();
+  for (const StackGrowth& growth : report.grown_stacks) {
+    Json stack = to_json(growth.stack, growth.growth());
+    stack["before"] = growth.before;
+    stack["after"] = growth.after;
+    grown.push_back(std::move(stack));
+  }
   Json ignore_rules = Json::array();
   for (const auto& use : report.ignore_uses) {
     ignore_rules.push_back(Json{{"rule", use.rule}, {"origin", use.origin}, {"hits", use.hits}});
@@ -62,6 +105,8 @@ std::string render_json(const LeakReport& report) {
       {"verdict", report.clean() ? "clean" : "leak"},
       {"leaks", to_json(report.leaks)},
       {"groups", std::move(groups)},
+      {"ids_not_compared", or_null(report.ids_not_compared)},
+      {"grown_stacks", std::move(grown)},
       {"still_running", to_json(report.still_running)},
       {"idle_connections", to_json(report.idle_connections)},
       {"ignored", report.ignored},

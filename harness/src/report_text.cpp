@@ -51,6 +51,23 @@ void write_group(Out out, std::size_t number, const LeakGroup& group) {
   write_stack(out, group.example, "        ");
 }
 
+void write_grown_stack(Out out, std::size_t number, const StackGrowth& growth) {
+  fmt::format_to(out, "\n#{}  +{} goroutines with this stack ({} before, {} after){}\n", number, growth.growth(),
+                 growth.before, growth.after,
+                 growth.stack.labels.empty() ? "" : fmt::format(", labels {}", growth.stack.labels));
+  Goroutine as_stack;
+  as_stack.frames = growth.stack.frames;
+  if (const Frame* site = as_stack.blocking_site()) fmt::format_to(out, "    blocked at  {}\n", where(*site));
+  fmt::format_to(out, "    stack:\n");
+  write_stack(out, as_stack, "        ");
+}
+
+std::uint64_t total_growth(const std::vector<StackGrowth>& grown) {
+  std::uint64_t sum = 0;
+  for (const StackGrowth& g : grown) sum += g.growth();
+  return sum;
+}
+
 }  // namespace
 
 std::string render_summary(const Snapshot& snapshot, std::size_t max_groups) {
@@ -77,6 +94,23 @@ std::string render_summary(const Snapshot& snapshot, std::size_t max_groups) {
   return text;
 }
 
+std::string render_profile_summary(const Profile& profile, std::size_t max_stacks) {
+  std::string text;
+  Out out(text);
+  fmt::format_to(out, "{} profile: {} in {}{}\n", profile.name.empty() ? "goroutine" : profile.name,
+                 plural(profile.total.value_or(profile.counted()), "goroutine", "goroutines"),
+                 plural(profile.stacks.size(), "stack", "stacks"),
+                 profile.truncated ? " (the profile was cut off: counts are missing)" : "");
+  for (std::size_t i = 0; i < profile.stacks.size() && i < max_stacks; ++i) {
+    const StackCount& stack = profile.stacks[i];
+    Goroutine as_stack;
+    as_stack.frames = stack.frames;
+    const Frame* site = as_stack.blocking_site();
+    fmt::format_to(out, "{:>10}  {}\n", stack.count, site != nullptr ? where(*site) : "(no frames)");
+  }
+  return text;
+}
+
 std::string render_text(const LeakReport& report) {
   std::string text;
   Out out(text);
@@ -84,8 +118,15 @@ std::string render_text(const LeakReport& report) {
       fmt::format("{} before, {} after; {} in {}", plural(report.baseline_goroutines, "goroutine", "goroutines"),
                   report.final_goroutines, format_duration(report.elapsed),
                   plural(report.snapshots, "snapshot", "snapshots"));
+  if (!report.ids_not_compared.empty()) fmt::format_to(out, "goleakcheck: note: {}\n", report.ids_not_compared);
   if (report.clean()) {
     fmt::format_to(out, "goleakcheck: clean: no new blocked goroutine ({})\n", stats);
+  } else if (!report.grown_stacks.empty()) {
+    fmt::format_to(out, "goleakcheck: LEAK: {} more at {} ({})\n",
+                   plural(total_growth(report.grown_stacks), "goroutine", "goroutines"),
+                   plural(report.grown_stacks.size(), "stack", "stacks"), stats);
+    std::size_t number = 0;
+    for (const StackGrowth& growth : report.grown_stacks) write_grown_stack(out, ++number, growth);
   } else {
     fmt::format_to(out, "goleakcheck: LEAK: {} blocked {} ({})\n",
                    plural(report.leak_count(), "goroutine", "goroutines"),

@@ -24,7 +24,7 @@ LeakReport report_of_fixture() {
   report.baseline_goroutines = 5;
   report.final_goroutines = s.goroutines.size();
   report.snapshots = 3;
-  report.text = s.text;
+  report.names.push_back(s.names);
   return report;
 }
 

@@ -9,6 +9,7 @@
 #include "goleakcheck/endpoint.hpp"
 #include "goleakcheck/goroutine.hpp"
 #include "goleakcheck/ignore.hpp"
+#include "goleakcheck/profile.hpp"
 #include "goleakcheck/report.hpp"
 
 namespace goleakcheck {
@@ -27,15 +28,22 @@ struct CheckOptions {
   bool idle_connections_are_leaks = false;
 };
 
-// The goroutines that existed before the scenario.
+namespace detail {
+class Backoff;
+}
+
+// The goroutines that existed before the scenario: their ids, and their
+// counts per stack for when a dump is cut off.
 class Baseline {
  public:
-  explicit Baseline(Snapshot snapshot);
+  explicit Baseline(Snapshot snapshot, Profile counts = {});
   bool contains(std::uint64_t id) const;
   const Snapshot& snapshot() const { return snapshot_; }
+  const Profile& counts() const { return counts_; }
 
  private:
   Snapshot snapshot_;
+  Profile counts_;
   std::vector<std::uint64_t> sorted_ids_;
 };
 
@@ -52,21 +60,33 @@ class Checker {
   Checker(Checker&&) noexcept;
   ~Checker();
 
-  // GET /debug/pprof/goroutine?debug=2, parsed. Throws Error:
+  // GET /debug/pprof/goroutine?debug=2, read as it streams in. Cut at
+  // CheckOptions::fetch.max_bytes, it is marked truncated. Throws Error:
   // snapshot_failed, program_exited.
   Snapshot snapshot() const;
 
+  // GET /debug/pprof/goroutine?debug=1: counts per stack. Throws as
+  // snapshot() does.
+  Profile counts() const;
+
+  // A snapshot and the counts.
   Baseline baseline() const;
 
   // Re-snapshots until no new goroutine remains or the settle time passes,
-  // then reports the new blocked ones. Throws Error(truncated_dump) when a
-  // dump was cut off, rather than compare ids it cannot trust.
+  // then reports the new blocked ones. When the baseline's or an
+  // after-scenario dump is truncated, ids prove nothing: it says so in
+  // LeakReport::ids_not_compared and compares counts per stack instead,
+  // reporting the stacks that grew.
   LeakReport check(const Baseline& baseline) const;
 
   const CheckOptions& options() const { return options_; }
   const Endpoint& endpoint() const { return client_->endpoint(); }
 
  private:
+  template <class Fetch>
+  auto fetch(Fetch&& fetch) const;
+  void compare_counts(const Baseline& baseline, detail::Backoff& backoff, LeakReport& report) const;
+
   CheckOptions options_;
   std::function<void()> check_alive_;
   std::unique_ptr<HttpClient> client_;

@@ -3,18 +3,45 @@
 // GOTRACEBACK=all, or runtime.Stack(buf, true).
 #pragma once
 
-#include <string>
+#include <cstddef>
+#include <memory>
+#include <string_view>
 
 #include "goleakcheck/goroutine.hpp"
 
 namespace goleakcheck {
 
-// Parses a debug=2 dump. Forgiving: text before the first record (a panic
-// message, log lines), junk between records and lines it does not know are
-// skipped without losing the records around them. A dump that ends inside a
-// record keeps that record, marked partial, and is marked truncated.
-// Never throws on malformed text; an empty or record-less text gives an empty
-// snapshot.
-Snapshot parse_dump(std::string text);
+// runtime/pprof gives up growing its buffer here and writes what fits, with
+// no marker: a dump of exactly this size was cut off.
+inline constexpr std::size_t kRuntimeDumpCap = std::size_t{64} << 20;
+
+// Reads a debug=2 dump as it arrives, in chunks split anywhere, in one pass.
+// Names are interned as they are read, so no chunk is kept once fed.
+//
+// Forgiving: text before the first record (a panic message, log lines), junk
+// between records and lines it does not know are skipped without losing the
+// records around them. Never throws on malformed text.
+class DumpReader {
+ public:
+  DumpReader();
+  DumpReader(DumpReader&&) noexcept;
+  DumpReader& operator=(DumpReader&&) noexcept;
+  ~DumpReader();
+
+  void feed(std::string_view chunk);
+
+  // The snapshot of everything fed. A dump that ends inside a record keeps
+  // that record, marked partial, and is marked truncated; so is one of
+  // exactly kRuntimeDumpCap bytes, and one the caller stopped reading early
+  // (`cut_off`, e.g. at its own size cap). The reader is spent afterwards.
+  Snapshot finish(bool cut_off = false);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Reads a whole debug=2 dump held in memory (a DumpReader fed once).
+Snapshot parse_dump(std::string_view text);
 
 }  // namespace goleakcheck

@@ -29,8 +29,13 @@ struct FetchLimits {
   // The whole request, connect to last byte: a server that trickles bytes
   // is cut off here, not only one that stalls.
   std::chrono::milliseconds deadline{std::chrono::seconds(30)};
+  // HttpClient::get fails past this size; fetch_pprof stops reading here
+  // and says the body was cut, as the runtime does at its own 64 MiB cap.
   std::size_t max_bytes = std::size_t{256} << 20;
 };
+
+// Receives a response body chunk by chunk, as it arrives.
+using BodyReceiver = std::function<void(std::string_view chunk)>;
 
 struct HttpResponse {
   int status = 0;
@@ -55,15 +60,26 @@ class HttpClient {
   // is returned, not thrown.
   HttpResponse get(std::string_view path, const FetchLimits& limits);
 
+  // GET `path`, handing a 200 answer's body to `receive` as it arrives
+  // rather than holding it; the response's body holds the start of any
+  // other answer, for the error message. Stops reading at max_bytes and
+  // sets `cut`. Throws as get() does, except for the size.
+  HttpResponse stream(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive, bool& cut);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-// GET /debug/pprof/goroutine?debug=2: the text of every goroutine's stack.
-// Throws Error(ErrorKind::snapshot_failed) as HttpClient::get does, and
-// when the answer is not 200.
-std::string fetch_goroutine_dump(HttpClient& client, const FetchLimits& limits);
+// Every goroutine with its id, state and stack (read by parse_dump), and
+// the same grouped by stack with counts (read by parse_profile).
+inline constexpr std::string_view kGoroutineDumpPath = "/debug/pprof/goroutine?debug=2";
+inline constexpr std::string_view kGoroutineProfilePath = "/debug/pprof/goroutine?debug=1";
+
+// GET a pprof `path`, streaming its body to `receive`. Returns true when the
+// body was cut at limits.max_bytes. Throws Error(ErrorKind::snapshot_failed)
+// as HttpClient::get does, and when the answer is not 200.
+bool fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits, const BodyReceiver& receive);
 
 // Polls GET /debug/pprof/ until it answers 200. Between polls it calls
 // `check_alive`, which throws when the program has exited. Throws

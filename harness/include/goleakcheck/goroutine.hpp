@@ -1,9 +1,9 @@
 // The goroutine records read from a Go runtime dump.
 //
-// Records are views into the dump text they were parsed from: every
-// std::string_view below points into Snapshot::text, which the Snapshot (and
-// every LeakReport made from it) keeps alive. Copy a Goroutine out only while
-// its Snapshot lives.
+// Every std::string_view in these records points into the snapshot's
+// NamePool, where each distinct function, file, state and label text is
+// stored once. The Snapshot (and every LeakReport made from it) keeps the
+// pool alive; a Goroutine copied out is valid while one of them lives.
 #pragma once
 
 #include <cstdint>
@@ -25,20 +25,43 @@ struct Frame {
   friend bool operator==(const Frame&, const Frame&) = default;
 };
 
+// A creator's stack, printed with GODEBUG=tracebackancestors=N after the
+// goroutine's own: "[originating from goroutine N]:".
+struct Ancestor {
+  std::uint64_t id = 0;
+  std::vector<Frame> frames;  // innermost first, all printed "(...)"
+  std::optional<Frame> created_by;
+
+  friend bool operator==(const Ancestor&, const Ancestor&) = default;
+};
+
 struct Goroutine {
   std::uint64_t id = 0;
   // The wait reason or status between the brackets, without the " (scan)"
-  // and " (leaked)" markers: "chan send", "sync.Mutex.Lock", "running".
+  // and " (leaked)" markers: "chan send", "sync.Mutex.Lock", "running",
+  // "chan receive (durable)" (the runtime's own name inside a synctest
+  // bubble).
   std::string_view state;
   std::optional<int> wait_minutes;  // the runtime prints it from 1 minute on
   bool locked_to_thread = false;
   // Go 1.26+ (GOEXPERIMENT=goroutineleakprofile): the GC proved this
   // goroutine blocked on something no running goroutine can reach.
   bool leaked_marker = false;
+  // Go 1.24+: "synctest bubble N" (Go 1.24's "synctest group N").
+  std::optional<std::uint64_t> synctest_bubble;
+  // pprof labels printed in the header ("labels:{...}"), as printed; empty
+  // when none.
+  std::string_view labels;
   std::vector<Frame> frames;  // innermost first
+  // The runtime printed only part of a deep stack. Go 1.21+ says how many
+  // frames it left out ("...N frames elided..."); older ones do not (0).
   bool frames_elided = false;
+  std::uint64_t elided_frame_count = 0;
+  // "goroutine running on other thread; stack unavailable".
+  bool stack_unavailable = false;
   std::optional<Frame> created_by;  // absent for goroutine 1 and system ones
   std::optional<std::uint64_t> creator_id;  // Go 1.21+: "in goroutine N"
+  std::vector<Ancestor> ancestors;          // nearest creator first
   // The dump was cut off inside this record (always the last one).
   bool partial = false;
 
@@ -60,12 +83,18 @@ struct Goroutine {
 // and time.Sleep (implemented in the runtime).
 bool is_blocking_plumbing(std::string_view function);
 
-// All goroutines of one dump, with the text they point into.
+// Owns the characters of every name in a snapshot (see the top of this
+// file). Opaque: records reach it through their string_views only.
+class NamePool;
+
+// All goroutines of one dump.
 struct Snapshot {
-  std::shared_ptr<const std::string> text;
+  std::shared_ptr<const NamePool> names;
   std::vector<Goroutine> goroutines;
-  // The text ends inside a record: the runtime's 64 MiB cap, or a cut
-  // connection. Ids missing from a truncated snapshot prove nothing.
+  std::size_t bytes = 0;  // the size of the dump as read
+  // The dump was cut off: it ends inside a record, or at the runtime's
+  // 64 MiB cap, or at the reader's own size cap. Ids missing from a
+  // truncated snapshot prove nothing.
   bool truncated = false;
 
   const Goroutine* find(std::uint64_t id) const;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "goleakcheck/goroutine.hpp"
+#include "goleakcheck/profile.hpp"
 
 namespace goleakcheck {
 
@@ -50,10 +51,17 @@ struct LeakReport {
   std::size_t snapshots = 0;  // after-snapshots taken while settling
   std::chrono::nanoseconds elapsed{};
 
-  // Keeps the dump text that the records above point into.
-  std::shared_ptr<const std::string> text;
+  // Set when a dump was cut off (the runtime's 64 MiB cap, or the fetch's
+  // own size cap), so goroutine ids could not be compared: what was cut.
+  // The check then compared debug=1 counts per stack instead, and every
+  // stack that still had more goroutines at the end is in `grown_stacks`.
+  std::string ids_not_compared;
+  std::vector<StackGrowth> grown_stacks;
 
-  bool clean() const { return leaks.empty(); }
+  // Keep alive what the records above point into.
+  std::vector<std::shared_ptr<const NamePool>> names;
+
+  bool clean() const { return leaks.empty() && grown_stacks.empty(); }
   std::size_t leak_count() const { return leaks.size(); }
 };
 
@@ -70,6 +78,12 @@ std::string render_json(const LeakReport& report);
 
 // A JSON array of goroutine records, each as in the report's "leaks".
 std::string render_goroutines_json(const std::vector<Goroutine>& goroutines);
+
+// A debug=1 profile as JSON: its total and each stack with its count.
+std::string render_profile_json(const Profile& profile);
+
+// A debug=1 profile at a glance: the total, then the largest stacks.
+std::string render_profile_summary(const Profile& profile, std::size_t max_stacks = 10);
 
 // A dump at a glance: goroutines per state, then the blocked ones grouped
 // by (state, blocking site, creator), the largest `max_groups` groups.

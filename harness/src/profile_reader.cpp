@@ -1,0 +1,123 @@
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <map>
+#include <string>
+
+#include "goleakcheck/profile.hpp"
+#include "line_splitter.hpp"
+#include "name_pool.hpp"
+
+namespace goleakcheck {
+
+namespace {
+
+bool parse_uint(std::string_view digits, std::uint64_t& out) {
+  if (digits.empty()) return false;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+  return ec == std::errc() && end == digits.data() + digits.size();
+}
+
+// The next field of a "#\t0x4a1b24\tmain.worker+0x44\t/src/main.go:20" line;
+// fields are separated by runs of tabs.
+std::string_view next_field(std::string_view& rest) {
+  const std::size_t start = rest.find_first_not_of('\t');
+  if (start == std::string_view::npos) return rest = {};
+  rest.remove_prefix(start);
+  const std::size_t end = std::min(rest.find('\t'), rest.size());
+  const std::string_view field = rest.substr(0, end);
+  rest.remove_prefix(end);
+  return field;
+}
+
+bool parse_frame(std::string_view rest, Frame& frame, NamePool& names) {
+  next_field(rest);  // the pc
+  std::string_view function = next_field(rest);
+  const std::string_view location = next_field(rest);
+  if (const std::size_t offset = function.rfind("+0x"); offset != std::string_view::npos) {
+    function = function.substr(0, offset);
+  }
+  const std::size_t colon = location.rfind(':');
+  std::uint64_t line = 0;
+  if (function.empty() || colon == std::string_view::npos || !parse_uint(location.substr(colon + 1), line)) {
+    return false;
+  }
+  frame.function = names.intern(function);
+  frame.file = names.intern(location.substr(0, colon));
+  frame.line = static_cast<int>(line);
+  return true;
+}
+
+std::string stack_key(const StackCount& stack) {
+  std::string key;
+  for (const Frame& f : stack.frames) {
+    key.append(f.function).append(1, '\0').append(f.file).append(1, ':').append(std::to_string(f.line)).append(1, '\n');
+  }
+  return key;
+}
+
+}  // namespace
+
+std::uint64_t Profile::counted() const {
+  std::uint64_t sum = 0;
+  for (const StackCount& s : stacks) sum += s.count;
+  return sum;
+}
+
+Profile parse_profile(std::string_view text) {
+  auto names = std::make_shared<NamePool>();
+  Profile profile;
+  StackCount* current = nullptr;
+  const auto take_line = [&](std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) {
+      current = nullptr;
+    } else if (line.starts_with("#\t") || line.starts_with("# \t")) {
+      Frame frame;
+      if (current != nullptr && parse_frame(line.substr(1), frame, *names)) current->frames.push_back(frame);
+    } else if (line.starts_with("# labels: ")) {
+      if (current != nullptr) current->labels = names->intern(line.substr(std::strlen("# labels: ")));
+    } else if (const std::size_t at = line.find(" @ "); at != std::string_view::npos) {
+      StackCount stack;
+      if (!parse_uint(line.substr(0, at), stack.count)) return;
+      profile.stacks.push_back(std::move(stack));
+      current = &profile.stacks.back();
+    } else if (const std::size_t total = line.find(" profile: total "); total != std::string_view::npos) {
+      profile.name = names->intern(line.substr(0, total));
+      std::uint64_t n = 0;
+      if (parse_uint(line.substr(total + std::strlen(" profile: total ")), n)) profile.total = n;
+    }
+  };
+  detail::LineSplitter lines;
+  lines.feed(text, take_line);
+  const bool ended_cleanly = lines.finish(take_line);
+  // Every record ends with at least one frame line; the last one, if the
+  // text was cut, may not.
+  const bool last_complete = profile.stacks.empty() || !profile.stacks.back().frames.empty();
+  profile.truncated =
+      !ended_cleanly || !last_complete || (profile.total && profile.counted() < *profile.total);
+  profile.names = std::move(names);
+  return profile;
+}
+
+std::vector<StackGrowth> grown_stacks(const Profile& before, const Profile& after) {
+  std::map<std::string, std::uint64_t> counts_before;
+  for (const StackCount& s : before.stacks) counts_before[stack_key(s)] += s.count;
+  std::map<std::string, StackGrowth> by_stack;
+  for (const StackCount& s : after.stacks) {
+    StackGrowth& growth = by_stack[stack_key(s)];
+    if (growth.after == 0 || s.count > growth.stack.count) growth.stack = s;
+    growth.after += s.count;
+  }
+  std::vector<StackGrowth> grown;
+  for (auto& [key, growth] : by_stack) {
+    const auto found = counts_before.find(key);
+    growth.before = found == counts_before.end() ? 0 : found->second;
+    if (growth.after > growth.before) grown.push_back(growth);
+  }
+  std::stable_sort(grown.begin(), grown.end(),
+                   [](const StackGrowth& a, const StackGrowth& b) { return a.growth() > b.growth(); });
+  return grown;
+}
+
+}  // namespace goleakcheck
