@@ -66,15 +66,21 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
 
 void add_offline_commands(CLI::App& app, goleakcheck::cli::ParseOptions& parse,
                           goleakcheck::cli::SnapshotOptions& snapshot) {
-  CLI::App* parse_command = app.add_subcommand("parse", "print the goroutines of a saved or live debug=2 dump");
+  CLI::App* parse_command =
+      app.add_subcommand("parse", "print the goroutines of a saved or live debug=2 dump, or a debug=1 profile");
   parse_command->add_option("source", parse.source, "a dump file, - for stdin, or http://host:port")->required();
   parse_command->add_option("--format", parse.format, "text (a summary by state and blocking site) or json")
       ->check(CLI::IsMember({"text", "json"}));
+  parse_command->add_option_function<std::string>("--timeout", duration_into(parse.fetch.deadline),
+                                                  "for a URL: the whole fetch (default 30s)");
 
   CLI::App* snapshot_command =
       app.add_subcommand("snapshot", "save a program's goroutine dump (debug=2) exactly as served");
   snapshot_command->add_option("url", snapshot.url, "the program's base URL, http://host:port")->required();
   snapshot_command->add_option("-o,--output", snapshot.output, "the file to write")->required();
+  snapshot_command->add_option_function<std::string>(
+      "--timeout", duration_into(snapshot.fetch.deadline),
+      "the whole fetch (default 30s); a dump of 100,000s of goroutines can take a minute");
 }
 
 }  // namespace

@@ -23,13 +23,14 @@ namespace {
 // Hands a dump from a URL, a file or stdin ("-") to `receive` in chunks, so
 // a large one is never held whole. Returns true when it was cut at the
 // fetch's size cap.
-bool fetch_dump(const std::string& url, const BodyReceiver& receive) {
+bool fetch_dump(const std::string& url, const FetchLimits& limits, const BodyReceiver& receive) {
   HttpClient client(Endpoint::parse(url));
-  return fetch_pprof(client, kGoroutineDumpPath, FetchLimits{}, receive);
+  return fetch_pprof(client, kGoroutineDumpPath, limits, receive);
 }
 
-bool read_source(const std::string& source, const BodyReceiver& receive) {
-  if (source.starts_with("http://") || source.starts_with("https://")) return fetch_dump(source, receive);
+bool read_source(const ParseOptions& options, const BodyReceiver& receive) {
+  const std::string& source = options.source;
+  if (source.starts_with("http://") || source.starts_with("https://")) return fetch_dump(source, options.fetch, receive);
   std::ifstream file;
   if (source != "-") {
     file.open(source, std::ios::binary);
@@ -56,7 +57,7 @@ int parse(const ParseOptions& options) {
   DumpReader dump;
   std::string profile_text;
   std::optional<bool> is_profile;  // decided by the first chunk
-  const bool cut = read_source(options.source, [&](std::string_view chunk) {
+  const bool cut = read_source(options, [&](std::string_view chunk) {
     if (!is_profile) is_profile = looks_like_profile(chunk);
     if (*is_profile) {
       profile_text.append(chunk);
@@ -87,7 +88,7 @@ int snapshot(const SnapshotOptions& options) {
   std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}: {}", options.output, std::strerror(errno)));
   std::size_t bytes = 0;
-  const bool cut = fetch_dump(options.url, [&](std::string_view chunk) {
+  const bool cut = fetch_dump(options.url, options.fetch, [&](std::string_view chunk) {
     out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     bytes += chunk.size();
   });

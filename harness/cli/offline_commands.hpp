@@ -4,22 +4,27 @@
 
 #include <string>
 
+#include "goleakcheck/endpoint.hpp"
+
 namespace goleakcheck::cli {
 
 struct ParseOptions {
   std::string source;           // a file, "-" for stdin, or http://host:port
   std::string format = "text";  // text | json
+  FetchLimits fetch;            // for a URL
 };
 
 struct SnapshotOptions {
   std::string url;     // http://host:port
   std::string output;  // file to write the dump to
+  FetchLimits fetch;
 };
 
 // Prints the goroutines of a dump. Returns the exit status: 0.
 int parse(const ParseOptions& options);
 
-// Saves GET URL/debug/pprof/goroutine?debug=2 exactly as served.
+// Saves GET URL/debug/pprof/goroutine?debug=2 exactly as served, streamed
+// to the file.
 int snapshot(const SnapshotOptions& options);
 
 }  // namespace goleakcheck::cli

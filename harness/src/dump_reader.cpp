@@ -83,25 +83,27 @@ bool parse_header(std::string_view line, Goroutine& g, NamePool& names) {
   return true;
 }
 
+// The last occurrence of `c`, by glibc's vectorised memrchr: the fields the
+// parser looks for sit at the ends of lines.
+std::size_t find_last(std::string_view text, char c) {
+  const void* at = ::memrchr(text.data(), c, text.size());
+  return at == nullptr ? std::string_view::npos
+                       : static_cast<std::size_t>(static_cast<const char*>(at) - text.data());
+}
+
 // "\t/abs/path/file.go:123 +0x1d fp=0x… sp=0x… pc=0x…" -> file and line.
-// Trailing fields are dropped from the right, so a path may hold spaces;
-// Windows paths hold a drive colon, so the line number follows the last one.
+// The line number follows the last colon (Windows paths hold a drive colon;
+// the trailing fields hold none) and ends at a space or the end of the line,
+// so a path may hold spaces too.
 bool parse_location(std::string_view line, Frame& frame, NamePool& names) {
   line.remove_prefix(1);  // the tab
-  while (true) {
-    const std::size_t space = line.rfind(' ');
-    if (space == std::string_view::npos) break;
-    const std::string_view field = line.substr(space + 1);
-    if (!field.starts_with("+0x") && !field.starts_with("fp=") && !field.starts_with("sp=") &&
-        !field.starts_with("pc=")) {
-      break;
-    }
-    line = line.substr(0, space);
-  }
-  const std::size_t colon = line.rfind(':');
+  const std::size_t colon = find_last(line, ':');
   if (colon == std::string_view::npos) return false;
+  const char* digits = line.data() + colon + 1;
+  const char* const end = line.data() + line.size();
   std::uint64_t number = 0;
-  if (!parse_uint(line.substr(colon + 1), number)) return false;
+  const auto [after, ec] = std::from_chars(digits, end, number);
+  if (ec != std::errc() || (after != end && *after != ' ')) return false;
   frame.file = names.intern(line.substr(0, colon));
   frame.line = static_cast<int>(number);
   return true;
@@ -192,7 +194,7 @@ struct DumpReader::State {
   // "pkg.(*T).Method(0xc000012345, {0x7b1, 0x3})": the arguments start at
   // the last '(' since names hold parentheses too.
   void take_call(std::string_view line) {
-    const std::size_t open = line.rfind('(');
+    const std::size_t open = find_last(line, '(');
     if (open == std::string_view::npos || open == 0) return;
     Frame frame;
     frame.inlined = line.substr(open) == "(...)";

@@ -13,35 +13,18 @@ PACKAGES=(
   libcpp-httplib-dev                     # snapshots over HTTP
   libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev
+  golang-1.19-go                         # a second, older toolchain for the dump-format conformance tests
 )
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# shellcheck source=packages.sh
+source "$ROOT/scripts/lib/packages.sh"
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
-    echo "error: need root to run: $*" >&2; exit 2
-  fi
-}
-
-missing_packages() {
-  local package
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || echo "$package"
-  done
-}
-
-install_missing() {
+install_packages() {
   local wanted=("${PACKAGES[@]}")
   # The machine's own Go is preferred; Debian's golang-go only when none.
   if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
   command -v go >/dev/null || wanted+=(golang-go)
-  local missing
-  missing=$(missing_packages "${wanted[@]}")
-  if [ -z "$missing" ]; then return; fi
-  log "installing: $(echo $missing)"
-  as_root apt-get update -qq
-  # shellcheck disable=SC2086
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  install_missing "${wanted[@]}"
 }
 
 build() {
@@ -53,5 +36,5 @@ build() {
   cmake --build "$BUILD_DIR"
 }
 
-install_missing
+install_packages
 build

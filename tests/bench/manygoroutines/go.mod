@@ -1,0 +1,3 @@
+module goleakcheck/bench/manygoroutines
+
+go 1.19

@@ -1,0 +1,78 @@
+// A fuzz target for both readers. Besides "no crash, no sanitizer report",
+// it checks properties every input must keep:
+// - the DumpReader gives the same records however the text is split into
+//   chunks (the input's first byte picks a split point);
+// - only the last record can be partial, and a partial one makes the
+//   snapshot truncated;
+// - every name is a view of the NamePool, readable after the text is gone.
+// Built with libFuzzer by tests/fuzz/run; replayed over saved inputs by the
+// fuzz_replay test otherwise.
+#include <cstdint>
+#include <cstdlib>
+#include <cstdio>
+#include <string>
+
+#include "goleakcheck/dump.hpp"
+#include "goleakcheck/profile.hpp"
+
+namespace {
+
+void require(bool condition, const char* what) {
+  if (condition) return;
+  std::fprintf(stderr, "property violated: %s\n", what);
+  std::abort();
+}
+
+bool same_records(const goleakcheck::Snapshot& a, const goleakcheck::Snapshot& b) {
+  if (a.goroutines.size() != b.goroutines.size() || a.truncated != b.truncated) return false;
+  for (std::size_t i = 0; i < a.goroutines.size(); ++i) {
+    const auto& x = a.goroutines[i];
+    const auto& y = b.goroutines[i];
+    if (x.id != y.id || x.state != y.state || x.frames != y.frames || x.created_by != y.created_by ||
+        x.creator_id != y.creator_id || x.ancestors != y.ancestors || x.partial != y.partial ||
+        x.labels != y.labels || x.wait_minutes != y.wait_minutes) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::size_t touch_names(const goleakcheck::Snapshot& s) {
+  std::size_t sum = 0;
+  for (const auto& g : s.goroutines) {
+    sum += g.state.size() + g.labels.size();
+    for (const auto& f : g.frames) sum += static_cast<unsigned char>(f.function.empty() ? 0 : f.function.back()) + f.file.size();
+  }
+  return sum;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const std::size_t split = data[0] % size;
+  // Copies that die before the snapshots are read: the snapshots must not
+  // point into them.
+  auto whole_text = std::make_unique<std::string>(reinterpret_cast<const char*>(data) + 1, size - 1);
+  const goleakcheck::Snapshot whole = goleakcheck::parse_dump(*whole_text);
+
+  goleakcheck::DumpReader reader;
+  reader.feed(std::string_view(*whole_text).substr(0, split));
+  reader.feed(std::string_view(*whole_text).substr(std::min(split, whole_text->size())));
+  const goleakcheck::Snapshot chunked = reader.finish();
+
+  const goleakcheck::Profile profile = goleakcheck::parse_profile(*whole_text);
+  whole_text.reset();
+
+  require(same_records(whole, chunked), "chunked reading changes the records");
+  for (std::size_t i = 0; i + 1 < whole.goroutines.size(); ++i) {
+    require(!whole.goroutines[i].partial, "a record before the last is partial");
+  }
+  if (!whole.goroutines.empty() && whole.goroutines.back().partial) require(whole.truncated, "partial but not truncated");
+  volatile std::size_t sink = touch_names(whole);
+  for (const auto& stack : profile.stacks) {
+    for (const auto& f : stack.frames) sink = sink + f.function.size() + f.file.size();
+  }
+  (void)sink;
+  return 0;
+}
