@@ -132,8 +132,12 @@ struct DumpReader::State {
       start_record_if_header(line);
     } else if (line.empty()) {
       finish_record();
-    } else if (line.front() == '\t') {
+    } else if (line.front() == '\t' && awaiting != Awaiting::nothing) {
       attach_location(line);
+    } else if (line.front() == '\t') {
+      // Indented but no frame waits for a location: the runtime's
+      // "\tgoroutine running on other thread; stack unavailable".
+      take_body_line(line.substr(1));
     } else if (line.starts_with("goroutine ") && line.ends_with("]:")) {
       // A header without the blank line before it: a new record anyway.
       finish_record();

@@ -68,8 +68,10 @@ Profile parse_profile(std::string_view text) {
   auto names = std::make_shared<NamePool>();
   Profile profile;
   StackCount* current = nullptr;
+  bool last_line_blank = false;
   const auto take_line = [&](std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    last_line_blank = line.empty();
     if (line.empty()) {
       current = nullptr;
     } else if (line.starts_with("#\t") || line.starts_with("# \t")) {
@@ -91,11 +93,11 @@ Profile parse_profile(std::string_view text) {
   detail::LineSplitter lines;
   lines.feed(text, take_line);
   const bool ended_cleanly = lines.finish(take_line);
-  // Every record ends with at least one frame line; the last one, if the
-  // text was cut, may not.
-  const bool last_complete = profile.stacks.empty() || !profile.stacks.back().frames.empty();
-  profile.truncated =
-      !ended_cleanly || !last_complete || (profile.total && profile.counted() < *profile.total);
+  // runtime/pprof ends every record with a blank line (a record may have no
+  // frame at all: a stack of hidden runtime frames), so a complete profile
+  // ends with one; and its counts add up to the total.
+  const bool last_complete = profile.stacks.empty() || (ended_cleanly && last_line_blank);
+  profile.truncated = !last_complete || (profile.total && profile.counted() < *profile.total);
   profile.names = std::move(names);
   return profile;
 }

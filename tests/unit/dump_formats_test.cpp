@@ -1,0 +1,277 @@
+// Every form of the debug=2 grammar that the first captures do not show:
+// real captures where a Go on this machine writes the form (Go 1.26 and
+// Debian's Go 1.19), crafted text where none does (Go 1.27's header labels).
+// Also: reading in chunks gives the same records as reading at once, and
+// the runtime's 64 MiB cap is recognised.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "goleakcheck/dump.hpp"
+#include "source_marker.hpp"
+
+namespace goleakcheck {
+namespace {
+
+using ::testing::Each;
+using ::testing::Not;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::Optional;
+using ::testing::SizeIs;
+
+const Goroutine& by_id(const Snapshot& snapshot, std::uint64_t id) {
+  const Goroutine* g = snapshot.find(id);
+  if (g == nullptr) throw std::runtime_error("no goroutine " + std::to_string(id));
+  return *g;
+}
+
+Snapshot fixture(const char* name) { return parse_dump(test::read_file(test::fixture(name))); }
+
+// Captured from a testing/synctest bubble (Go 1.26): the bubble is a header
+// part, and waits inside it have "(durable)" reason names.
+TEST(DumpFormatsGo126, SynctestBubbleAndDurableReasons) {
+  const Snapshot s = fixture("go1.26-synctest-bubble.stack.txt");
+  EXPECT_FALSE(s.truncated);
+  EXPECT_EQ(by_id(s, 9).state, "running");
+  EXPECT_EQ(by_id(s, 9).synctest_bubble, 1u);
+  EXPECT_FALSE(by_id(s, 1).synctest_bubble);
+  EXPECT_EQ(by_id(s, 7).state, "synctest.Run (durable)");
+  EXPECT_EQ(by_id(s, 10).state, "chan receive (durable)");
+  EXPECT_TRUE(by_id(s, 10).blocked());
+  EXPECT_EQ(by_id(s, 11).state, "sleep (durable)");
+  EXPECT_EQ(by_id(s, 11).blocking_site()->function, "exp.TestBubble.func1.2");
+}
+
+// Captured with GOEXPERIMENT=goroutineleakprofile from
+// /debug/pprof/goroutineleak?debug=2: the GC's verdict is a flag.
+TEST(DumpFormatsGo126, LeakedMarkerOfTheGoroutineLeakProfile) {
+  const Snapshot s = fixture("go1.26-goroutineleak.debug2.txt");
+  EXPECT_EQ(by_id(s, 20).state, "chan send");
+  EXPECT_TRUE(by_id(s, 20).leaked_marker);
+  EXPECT_TRUE(by_id(s, 21).leaked_marker);
+  EXPECT_FALSE(by_id(s, 1).leaked_marker);
+  EXPECT_EQ(by_id(s, 20).creator_id, 19u);
+}
+
+// Captured with GODEBUG=tracebackancestors=5: each creator's stack is kept
+// on the goroutine, nearest first, apart from its own frames.
+TEST(DumpFormatsGo126, TracebackAncestorsAreAttachedToTheirGoroutine) {
+  const Snapshot s = fixture("go1.26-tracebackancestors.stack.txt");
+  const Goroutine& child = by_id(s, 8);
+  EXPECT_THAT(child.frames, ElementsAre(Field(&Frame::function, "main.child")));
+  EXPECT_TRUE(child.frames[0].inlined);
+  EXPECT_EQ(child.created_by->function, "main.parent");
+  EXPECT_EQ(child.creator_id, 7u);
+  ASSERT_THAT(child.ancestors, SizeIs(2));
+  EXPECT_EQ(child.ancestors[0].id, 7u);
+  EXPECT_THAT(child.ancestors[0].frames, ElementsAre(Field(&Frame::function, "main.parent")));
+  EXPECT_EQ(child.ancestors[0].frames[0].line, 11);
+  ASSERT_TRUE(child.ancestors[0].created_by);
+  EXPECT_EQ(child.ancestors[0].created_by->function, "main.main");
+  EXPECT_EQ(child.ancestors[0].created_by->line, 15);
+  EXPECT_EQ(child.ancestors[1].id, 1u);
+  EXPECT_THAT(child.ancestors[1].frames, ElementsAre(Field(&Frame::function, "main.main")));
+  EXPECT_FALSE(child.ancestors[1].created_by);
+  EXPECT_FALSE(s.truncated);
+}
+
+// A real crash log (panic, GOTRACEBACK=system, go run's "exit status 2"
+// after it): the panic message before the first record, gp=/m= headers,
+// fp/sp/pc fields, "...N frames elided..." and "locked to thread".
+TEST(DumpFormatsGo126, CrashLogWithSystemTraceback) {
+  const Snapshot s = fixture("go1.26-crash-gotraceback-system.stderr.txt");
+  EXPECT_FALSE(s.truncated);
+  EXPECT_THAT(s.goroutines, SizeIs(7));
+  const Goroutine& main_goroutine = by_id(s, 1);
+  EXPECT_EQ(main_goroutine.state, "running");
+  EXPECT_EQ(main_goroutine.frames[0].function, "panic");
+  EXPECT_EQ(main_goroutine.frames[1].function, "main.main");
+  EXPECT_EQ(main_goroutine.frames[1].file, "/tmp/exp3/main.go");
+  EXPECT_EQ(main_goroutine.frames[1].line, 24);
+
+  const Goroutine& deep = by_id(s, 20);
+  EXPECT_TRUE(deep.frames_elided);
+  EXPECT_EQ(deep.elided_frame_count, 26u);
+  EXPECT_THAT(deep.frames, SizeIs(100));  // the innermost 50 and the outermost 50
+  EXPECT_EQ(deep.frames.front().function, "runtime.gopark");  // system tracebacks show the runtime's frames
+  EXPECT_EQ(deep.blocking_site()->function, "main.deep");
+  EXPECT_EQ(deep.blocking_site()->line, 10);
+  EXPECT_EQ(deep.created_by->line, 18);
+
+  EXPECT_TRUE(by_id(s, 21).locked_to_thread);
+  EXPECT_EQ(by_id(s, 21).state, "chan receive");
+}
+
+// Go 1.19 (Debian's golang-1.19-go) stops a deep stack at 100 frames, the
+// hidden runtime frames included, and in a dump of all goroutines says
+// nothing about it: 97 frames of a 301-deep recursion are printed.
+TEST(DumpFormatsGo119, DeepStackIsCutSilentlyAtOneHundredFrames) {
+  const Snapshot s = fixture("go1.19-deep-stack-crash.stderr.txt");
+  const Goroutine& deep = by_id(s, 17);
+  EXPECT_THAT(deep.frames, SizeIs(97));
+  EXPECT_THAT(deep.frames, Each(Field(&Frame::function, "main.deep")));
+  EXPECT_FALSE(deep.frames_elided);
+  EXPECT_EQ(deep.created_by->function, "main.main");
+  EXPECT_FALSE(deep.creator_id);
+  EXPECT_TRUE(by_id(s, 18).locked_to_thread);
+}
+
+TEST(DumpFormatsCrafted, OldElisionFormHasNoCount) {
+  const Snapshot s = parse_dump(
+      "goroutine 3 [chan send]:\nmain.f()\n\t/a.go:1 +0x1\n...additional frames elided...\n"
+      "created by main.main\n\t/a.go:9 +0x1\n");
+  EXPECT_TRUE(s.goroutines[0].frames_elided);
+  EXPECT_EQ(s.goroutines[0].elided_frame_count, 0u);
+  EXPECT_FALSE(s.truncated);
+}
+
+// Go 1.27 is said to print pprof labels in the header; no Go on this
+// machine does, so the form is crafted from the description. Labels may
+// hold ", " and brackets; the parts around them are still read.
+TEST(DumpFormatsCrafted, LabelsInTheHeader) {
+  const Snapshot s = parse_dump(
+      "goroutine 7 [chan receive, 5 minutes, labels:{\"route\":\"/a, b\", \"k\":\"[v]\"}, locked to thread]:\n"
+      "main.f()\n\t/a.go:1 +0x1\n\n"
+      "goroutine 8 [select, labels:{}]:\nmain.g()\n\t/a.go:2 +0x1\n");
+  ASSERT_THAT(s.goroutines, SizeIs(2));
+  EXPECT_EQ(s.goroutines[0].state, "chan receive");
+  EXPECT_EQ(s.goroutines[0].wait_minutes, 5);
+  EXPECT_EQ(s.goroutines[0].labels, R"({"route":"/a, b", "k":"[v]"})");
+  EXPECT_TRUE(s.goroutines[0].locked_to_thread);
+  EXPECT_EQ(s.goroutines[1].labels, "{}");
+  EXPECT_EQ(s.goroutines[1].state, "select");
+}
+
+TEST(DumpFormatsCrafted, SynctestGroupOfGo124AndMarkersTogether) {
+  const Snapshot s = parse_dump(
+      "goroutine 5 [chan receive (durable) (scan) (leaked), synctest group 4]:\nmain.f()\n\t/a.go:1 +0x1\n");
+  EXPECT_EQ(s.goroutines[0].state, "chan receive (durable)");
+  EXPECT_TRUE(s.goroutines[0].leaked_marker);
+  EXPECT_EQ(s.goroutines[0].synctest_bubble, 4u);
+}
+
+TEST(DumpFormatsCrafted, FunctionNameForms) {
+  const Snapshot s = parse_dump(
+      "goroutine 9 [select]:\n"
+      "main.(*Server[...]).Serve.func2.1(...)\n\t/src/srv.go:40\n"
+      "main.Each[go.shape.int](...)\n\t/src/iter.go:8\n"
+      "main.loop-range1({0xc000, 0x3})\n\t/src/iter.go:12 +0x2a\n"
+      "main.start.gowrap1()\n\t/src/srv.go:20 +0x19\n"
+      "main.init.0.func1()\n\t/src/init.go:3 +0x1\n"
+      "main.glob..func5(0x1)\n\t/src/glob.go:7 +0x1\n");
+  EXPECT_THAT(s.goroutines[0].frames,
+              ElementsAre(Field(&Frame::function, "main.(*Server[...]).Serve.func2.1"),
+                          Field(&Frame::function, "main.Each[go.shape.int]"),
+                          Field(&Frame::function, "main.loop-range1"), Field(&Frame::function, "main.start.gowrap1"),
+                          Field(&Frame::function, "main.init.0.func1"), Field(&Frame::function, "main.glob..func5")));
+  EXPECT_TRUE(s.goroutines[0].frames[0].inlined);
+  EXPECT_FALSE(s.goroutines[0].frames[2].inlined);
+}
+
+TEST(DumpFormatsCrafted, StackUnavailableAndNonGoFunctions) {
+  const Snapshot s = parse_dump(
+      "goroutine 4 [running]:\n\tgoroutine running on other thread; stack unavailable\n"
+      "created by main.main in goroutine 1\n\t/a.go:5 +0x1\n\n"
+      "goroutine 5 [syscall]:\nnon-Go function at pc=0x7f1234\nmain._Cfunc_poll(0x1)\n\t_cgo_gotypes.go:50 +0x4b\n");
+  // The runtime indents the line with a tab, like a location; it is read
+  // without one too.
+  EXPECT_TRUE(s.goroutines[0].stack_unavailable);
+  EXPECT_THAT(s.goroutines[0].frames, SizeIs(0));
+  EXPECT_EQ(s.goroutines[0].creator_id, 1u);
+  const Snapshot plain = parse_dump("goroutine 4 [running]:\ngoroutine running on other thread; stack unavailable\n");
+  EXPECT_TRUE(plain.goroutines[0].stack_unavailable);
+  EXPECT_THAT(plain.goroutines[0].frames, SizeIs(0));
+  EXPECT_FALSE(plain.truncated);
+  EXPECT_THAT(s.goroutines[1].frames, ElementsAre(Field(&Frame::function, "main._Cfunc_poll")));
+  EXPECT_EQ(s.goroutines[1].frames[0].file, "_cgo_gotypes.go");
+}
+
+TEST(DumpFormatsCrafted, PathsWithSpacesAndDriveLetters) {
+  const Snapshot s = parse_dump(
+      "goroutine 1 [select]:\nmain.f()\n\tC:/Program Files/My App/main.go:12 +0x1d\n"
+      "main.g()\n\tD:/src/a b.go:7\n");
+  EXPECT_EQ(s.goroutines[0].frames[0].file, "C:/Program Files/My App/main.go");
+  EXPECT_EQ(s.goroutines[0].frames[0].line, 12);
+  EXPECT_EQ(s.goroutines[0].frames[1].file, "D:/src/a b.go");
+  EXPECT_EQ(s.goroutines[0].frames[1].line, 7);
+}
+
+// The names outlive the text: a stream's chunks are gone once fed.
+TEST(DumpReaderStreaming, NamesOutliveTheChunksTheyCameIn) {
+  DumpReader reader;
+  {
+    std::string chunk = "goroutine 5 [chan send]:\nmain.leak()\n\t/src/leak.go:17 +0x1\n";
+    reader.feed(chunk);
+    std::fill(chunk.begin(), chunk.end(), 'x');
+  }
+  const Snapshot s = reader.finish();
+  EXPECT_EQ(s.goroutines[0].state, "chan send");
+  EXPECT_EQ(s.goroutines[0].frames[0].function, "main.leak");
+  EXPECT_EQ(s.goroutines[0].frames[0].file, "/src/leak.go");
+}
+
+TEST(DumpReaderStreaming, EqualNamesShareOneCopy) {
+  const Snapshot s = parse_dump(
+      "goroutine 1 [chan send]:\nmain.f()\n\t/a.go:1 +0x1\n\ngoroutine 2 [chan send]:\nmain.f()\n\t/a.go:2 +0x1\n");
+  EXPECT_EQ(s.goroutines[0].frames[0].function.data(), s.goroutines[1].frames[0].function.data());
+  EXPECT_EQ(s.goroutines[0].frames[0].file.data(), s.goroutines[1].frames[0].file.data());
+  EXPECT_EQ(s.goroutines[0].state.data(), s.goroutines[1].state.data());
+}
+
+bool same_records(const Snapshot& a, const Snapshot& b) {
+  if (a.goroutines.size() != b.goroutines.size() || a.truncated != b.truncated || a.bytes != b.bytes) return false;
+  return std::equal(a.goroutines.begin(), a.goroutines.end(), b.goroutines.begin(), [](const auto& x, const auto& y) {
+    return x.id == y.id && x.state == y.state && x.frames == y.frames && x.created_by == y.created_by &&
+           x.ancestors == y.ancestors && x.partial == y.partial && x.labels == y.labels;
+  });
+}
+
+class EveryFixture : public ::testing::TestWithParam<const char*> {};
+
+// Chunks split anywhere (inside a line, inside "\r\n") give the records of
+// one whole read. One byte at a time is the hardest case.
+TEST_P(EveryFixture, ReadingInChunksOfAnySizeGivesTheSameRecords) {
+  const std::string text = test::read_file(test::fixture(GetParam()));
+  const Snapshot whole = parse_dump(text);
+  ASSERT_THAT(whole.goroutines, Not(SizeIs(0)));
+  for (std::size_t chunk_size : {1u, 2u, 7u, 64u, 4096u}) {
+    DumpReader reader;
+    for (std::size_t at = 0; at < text.size(); at += chunk_size) reader.feed(std::string_view(text).substr(at, chunk_size));
+    EXPECT_TRUE(same_records(whole, reader.finish())) << "chunks of " << chunk_size;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Captured, EveryFixture,
+                         ::testing::Values("go1.26-leakyservice.debug2.txt", "go1.19-leakyservice.debug2.txt",
+                                           "go1.26-keepalive.debug2.txt", "go1.26-synctest-bubble.stack.txt",
+                                           "go1.26-tracebackancestors.stack.txt",
+                                           "go1.26-crash-gotraceback-system.stderr.txt",
+                                           "go1.19-deep-stack-crash.stderr.txt"));
+
+// runtime/pprof writes at most 64 MiB and then stops, wherever that falls:
+// even a dump that happens to end at a record's end is cut off.
+TEST(DumpTruncation, ADumpOfExactlyTheRuntimeCapIsTruncated) {
+  const std::string record = "goroutine 1 [chan send]:\nmain.f()\n\t/a.go:1 +0x1\n\n";
+  std::string text;
+  text.reserve(kRuntimeDumpCap);
+  while (text.size() + record.size() <= kRuntimeDumpCap) text += record;
+  text.resize(kRuntimeDumpCap, '\n');  // blank lines up to the cap: every record complete
+  const Snapshot s = parse_dump(text);
+  EXPECT_TRUE(s.truncated);
+  EXPECT_EQ(s.bytes, kRuntimeDumpCap);
+  EXPECT_THAT(s.goroutines, Each(Field(&Goroutine::partial, false)));
+
+  text.pop_back();
+  EXPECT_FALSE(parse_dump(text).truncated);
+}
+
+TEST(DumpTruncation, ACallerThatStoppedReadingMarksItTruncated) {
+  DumpReader reader;
+  reader.feed("goroutine 1 [chan send]:\nmain.f()\n\t/a.go:1 +0x1\n\n");
+  EXPECT_TRUE(reader.finish(/*cut_off=*/true).truncated);
+}
+
+}  // namespace
+}  // namespace goleakcheck
