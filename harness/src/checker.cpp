@@ -22,17 +22,20 @@ constexpr auto kExitWait = std::chrono::milliseconds(200);
 
 std::string why_ids_not_compared(const Snapshot& baseline, const Snapshot& after) {
   const Snapshot& cut = baseline.truncated ? baseline : after;
-  return fmt::format("the {} goroutine dump was cut off after {} bytes ({} goroutines read){}, so goroutine ids "
-                     "cannot be compared; compared debug=1 counts per stack instead",
-                     baseline.truncated ? "baseline" : "after-scenario", cut.bytes, cut.goroutines.size(),
+  return fmt::format("the {} goroutine dump was cut off after {} bytes ({} read){}, so goroutine ids cannot be "
+                     "compared; compared debug=1 counts per stack instead",
+                     baseline.truncated ? "baseline" : "after-scenario", cut.bytes,
+                     cut.goroutines.size() == 1 ? std::string("1 goroutine") : fmt::format("{} goroutines", cut.goroutines.size()),
                      cut.bytes == kRuntimeDumpCap ? ": the runtime's 64 MiB cap" : "");
 }
 
 // A debug=1 stack seen as a goroutine, for the rules that need only frames
 // and labels: the footprint, idle connections and ignore rules. It has no
-// id, state or creator.
+// id or creator, and its state is not known: it counts as blocked, since
+// what a check reports of it is that it stayed.
 Goroutine as_goroutine(const StackCount& stack) {
   Goroutine g;
+  g.state = "unknown";
   g.frames = stack.frames;
   g.labels = stack.labels;
   return g;

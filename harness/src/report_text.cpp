@@ -57,7 +57,8 @@ void write_grown_stack(Out out, std::size_t number, const StackGrowth& growth) {
                  growth.stack.labels.empty() ? "" : fmt::format(", labels {}", growth.stack.labels));
   Goroutine as_stack;
   as_stack.frames = growth.stack.frames;
-  if (const Frame* site = as_stack.blocking_site()) fmt::format_to(out, "    blocked at  {}\n", where(*site));
+  // debug=1 gives no state: the stack stayed, whether parked or busy.
+  if (const Frame* site = as_stack.blocking_site()) fmt::format_to(out, "    at          {}\n", where(*site));
   fmt::format_to(out, "    stack:\n");
   write_stack(out, as_stack, "        ");
 }

@@ -221,6 +221,57 @@ TEST(CliOffline, SnapshotSavesTheDumpAsServed) {
   EXPECT_THAT(r.err, HasSubstr("saved " + std::to_string(dump.size()) + " bytes"));
 }
 
+TEST(CliOffline, ParseJsonCarriesEveryHeaderFormAndAncestors) {
+  const test::CliResult r =
+      test::run_cli({"parse", test::fixture("go1.26-tracebackancestors.stack.txt").string(), "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  const auto& child = json[1];
+  EXPECT_EQ(child["id"], 8);
+  EXPECT_EQ(child["ancestors"].size(), 2u);
+  EXPECT_EQ(child["ancestors"][0]["goroutine"], 7);
+  EXPECT_EQ(child["ancestors"][0]["frames"][0]["function"], "main.parent");
+  EXPECT_EQ(child["partial"], false);
+
+  const test::CliResult bubble =
+      test::run_cli({"parse", test::fixture("go1.26-synctest-bubble.stack.txt").string(), "--format", "json"});
+  const auto records = nlohmann::json::parse(bubble.out);
+  EXPECT_EQ(records[0]["synctest_bubble"], 1);
+  EXPECT_TRUE(records[1]["synctest_bubble"].is_null());
+}
+
+TEST(CliOffline, ParseReadsADebug1Profile) {
+  const std::string path = test::fixture("go1.26-leakyservice.debug1.txt").string();
+  const test::CliResult text = test::run_cli({"parse", path});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, StartsWith("goroutine profile: 13 goroutines in 12 stacks\n"));
+  EXPECT_THAT(text.out, HasSubstr("         2  main.ncastPattern.func1 /work/main/examples/leakyservice/ncast.go:17\n"));
+
+  const test::CliResult json = test::run_cli({"parse", path, "--format", "json"});
+  const auto profile = nlohmann::json::parse(json.out);
+  EXPECT_EQ(profile["total"], 13);
+  EXPECT_EQ(profile["truncated"], false);
+  EXPECT_EQ(profile["stacks"].size(), 12u);
+  EXPECT_EQ(profile["stacks"][0]["count"], 2);
+}
+
+TEST(CliOffline, ParseWarnsOfACutDumpAndKeepsItsRecords) {
+  const std::string full = test::read_file(test::fixture("go1.26-leakyservice.debug2.txt"));
+  const auto path = std::filesystem::temp_directory_path() / ("goleakcheck-cut." + std::to_string(::getpid()));
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << full.substr(0, full.size() - 10);
+  }
+  const test::CliResult r = test::run_cli({"parse", path.string(), "--format", "json"});
+  std::filesystem::remove(path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("warning: the dump was cut off after " + std::to_string(full.size() - 10) + " bytes"));
+  const auto json = nlohmann::json::parse(r.out);
+  ASSERT_EQ(json.size(), 13u);
+  EXPECT_EQ(json[12]["partial"], true);
+  EXPECT_EQ(json[11]["partial"], false);
+}
+
 TEST(CliOffline, UnreadableDumpExitsTwo) {
   expect_error(test::run_cli({"parse", "/nonexistent/dump.txt"}), "cannot read the dump /nonexistent/dump.txt");
 }

@@ -1,0 +1,142 @@
+// Dump-format conformance: live dumps from examples/leakyservice built with
+// each Go toolchain on the machine (the machine's go, and Debian's
+// golang-1.19-go that scripts/ installs), read over real HTTP. Older
+// runtimes write older forms: no "in goroutine N", "semacquire" for locks.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <thread>
+
+#include "goleakcheck/checker.hpp"
+#include "goleakcheck/gtest.hpp"
+#include "leakyservice.hpp"
+#include "source_marker.hpp"
+
+namespace goleakcheck {
+namespace {
+
+using ::testing::AnyOf;
+using ::testing::Eq;
+using ::testing::SizeIs;
+
+struct Toolchain {
+  std::string name;
+  std::string binary;          // empty: not on this machine
+  bool names_parent = false;   // Go 1.21+: "created by F in goroutine N"
+};
+
+void PrintTo(const Toolchain& t, std::ostream* os) { *os << t.name; }
+
+// Endpoint -> the source file holding its "// leak:NAME" marker.
+const std::map<std::string, std::string> kPatterns = {
+    {"timeout", "timeout.go"}, {"ncast", "ncast.go"}, {"range", "rangeloop.go"}, {"premature", "premature.go"},
+    {"async", "async.go"},     {"lock", "lock.go"},   {"waitgroup", "waitgroup.go"}};
+
+class ConformanceTest : public ::testing::TestWithParam<Toolchain> {
+ protected:
+  void SetUp() override {
+    if (GetParam().binary.empty()) {
+      GTEST_SKIP() << GetParam().name
+                   << " is not installed, so leakyservice was not built with it; scripts/test installs "
+                      "golang-1.19-go";
+    }
+  }
+
+  Program launch() const {
+    LaunchOptions options = test::leakyservice();
+    options.argv[0] = GetParam().binary;
+    return Program::launch(options);
+  }
+};
+
+// Whether every pattern has a goroutine parked at its marker line yet (the
+// timeout pattern's worker parks only after its work is done).
+bool all_parked(const Snapshot& s) {
+  return std::all_of(kPatterns.begin(), kPatterns.end(), [&](const auto& pattern) {
+    const int line = test::marker_line(test::leakyservice_source(pattern.second), pattern.first);
+    return std::any_of(s.goroutines.begin(), s.goroutines.end(), [&](const Goroutine& g) {
+      const Frame* site = g.blocking_site();
+      return site != nullptr && site->line == line && site->file.ends_with("/" + pattern.second) && g.blocked();
+    });
+  });
+}
+
+TEST_P(ConformanceTest, LiveDumpReadsEveryRecordWithItsBlockingLine) {
+  Program program = launch();
+  for (const auto& [name, file] : kPatterns) test::get(program, "/" + name);
+  Checker checker(program.endpoint());
+  Snapshot s = checker.snapshot();
+  for (int i = 0; i < 100 && !all_parked(s); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    s = checker.snapshot();
+  }
+  EXPECT_FALSE(s.truncated);
+  ASSERT_THAT(s.goroutines, ::testing::Not(SizeIs(0)));
+  for (const Goroutine& g : s.goroutines) {
+    EXPECT_FALSE(g.partial) << g.id;
+    EXPECT_FALSE(g.state.empty()) << g.id;
+    for (const Frame& f : g.frames) {
+      EXPECT_FALSE(f.function.empty()) << g.id;
+      EXPECT_FALSE(f.file.empty()) << g.id << " " << f.function;
+      EXPECT_GT(f.line, 0) << g.id << " " << f.function;
+    }
+  }
+  for (const auto& [name, file] : kPatterns) {
+    const int line = test::marker_line(test::leakyservice_source(file), name);
+    const auto at_marker = std::find_if(s.goroutines.begin(), s.goroutines.end(), [&](const Goroutine& g) {
+      const Frame* site = g.blocking_site();
+      return site != nullptr && site->line == line && site->file.ends_with("/" + file);
+    });
+    ASSERT_NE(at_marker, s.goroutines.end()) << "no goroutine blocked at " << file << ":" << line;
+    EXPECT_TRUE(at_marker->blocked()) << name << ": " << at_marker->state;
+    ASSERT_TRUE(at_marker->created_by) << name;
+    EXPECT_EQ(at_marker->creator_id.has_value(), GetParam().names_parent) << name;
+  }
+}
+
+TEST_P(ConformanceTest, LiveProfileCountsAddUpToItsTotal) {
+  Program program = launch();
+  test::get(program, "/ncast");
+  Checker checker(program.endpoint());
+  const Profile p = checker.counts();
+  EXPECT_FALSE(p.truncated);
+  ASSERT_TRUE(p.total);
+  EXPECT_EQ(p.counted(), *p.total);
+  const int line = test::marker_line(test::leakyservice_source("ncast.go"), "ncast");
+  const auto ncast = std::find_if(p.stacks.begin(), p.stacks.end(), [&](const StackCount& stack) {
+    return !stack.frames.empty() && stack.frames.front().line == line;
+  });
+  ASSERT_NE(ncast, p.stacks.end());
+  EXPECT_EQ(ncast->count, 2u);
+  EXPECT_EQ(ncast->frames.front().function, "main.ncastPattern.func1");
+}
+
+TEST_P(ConformanceTest, EveryPatternIsCaughtAndEveryFixIsClean) {
+  Program program = launch();
+  testing::LeakGuard leaky(program);
+  for (const auto& [name, file] : kPatterns) test::get(program, "/" + name);
+  const LeakReport report = leaky.check();
+  ASSERT_EQ(report.groups.size(), kPatterns.size()) << render_text(report);
+  for (const LeakGroup& group : report.groups) {
+    const std::string file = std::string(group.blocking_site.file.substr(group.blocking_site.file.rfind('/') + 1));
+    const auto pattern = std::find_if(kPatterns.begin(), kPatterns.end(), [&](const auto& p) { return p.second == file; });
+    ASSERT_NE(pattern, kPatterns.end()) << render_text(report);
+    EXPECT_EQ(group.blocking_site.line, test::marker_line(test::leakyservice_source(file), pattern->first));
+  }
+
+  testing::LeakGuard fixed(program);
+  for (const auto& [name, file] : kPatterns) test::get(program, "/" + name + "?fixed=1");
+  EXPECT_NO_GOROUTINE_LEAKS(fixed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Toolchains, ConformanceTest,
+                         ::testing::Values(Toolchain{"go", GOLEAKCHECK_LEAKYSERVICE_BIN, true},
+                                           Toolchain{"go1.19", GOLEAKCHECK_LEAKYSERVICE_GO119_BIN, false}),
+                         [](const ::testing::TestParamInfo<Toolchain>& info) {
+                           return info.param.name == "go" ? std::string("machine_go") : std::string("go1_19");
+                         });
+
+}  // namespace
+}  // namespace goleakcheck

@@ -1,0 +1,81 @@
+// A check whose dumps are cut off (here by the fetch's own size cap, which
+// stands in for the runtime's 64 MiB one on a small program) never compares
+// ids: it says so and compares debug=1 counts per stack instead.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "goleakcheck/checker.hpp"
+#include "goleakcheck/gtest.hpp"
+#include "leakyservice.hpp"
+#include "source_marker.hpp"
+
+namespace goleakcheck {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+struct LeakyService {
+  static LaunchOptions launch_options() { return test::leakyservice(); }
+};
+
+class TruncatedDumpTest : public testing::ProgramPerTest<LeakyService> {
+ protected:
+  static CheckOptions cut_at(std::size_t bytes) {
+    CheckOptions options;
+    options.fetch.max_bytes = bytes;
+    options.settle = std::chrono::milliseconds(500);
+    return options;
+  }
+};
+
+TEST_F(TruncatedDumpTest, CutBaselineFallsBackToCountsAndReportsTheStackThatGrew) {
+  testing::LeakGuard guard(program(), cut_at(1024));
+  EXPECT_TRUE(guard.baseline().snapshot().truncated);
+  for (int i = 0; i < 3; ++i) test::get(program(), "/ncast");
+  const LeakReport report = guard.check();
+
+  EXPECT_FALSE(report.clean());
+  EXPECT_THAT(report.ids_not_compared, HasSubstr("baseline goroutine dump was cut off after 1024 bytes"));
+  EXPECT_THAT(report.leaks, IsEmpty());  // no ids were compared
+  ASSERT_THAT(report.grown_stacks, SizeIs(1)) << render_text(report);
+  const StackGrowth& grown = report.grown_stacks.front();
+  EXPECT_EQ(grown.growth(), 6u);
+  EXPECT_EQ(grown.before, 0u);
+  ASSERT_THAT(grown.stack.frames, ::testing::Not(IsEmpty()));
+  EXPECT_EQ(grown.stack.frames.front().function, "main.ncastPattern.func1");
+  EXPECT_EQ(grown.stack.frames.front().line,
+            test::marker_line(test::leakyservice_source("ncast.go"), "ncast"));
+
+  const std::string text = render_text(report);
+  EXPECT_THAT(text, HasSubstr("goleakcheck: note: the baseline goroutine dump was cut off"));
+  EXPECT_THAT(text, HasSubstr("LEAK: 6 goroutines more at 1 stack"));
+  EXPECT_THAT(text, HasSubstr("+6 goroutines with this stack (0 before, 6 after)"));
+  EXPECT_THAT(render_json(report), HasSubstr("\"grown_stacks\""));
+}
+
+TEST_F(TruncatedDumpTest, CutDumpsWithNothingLeftBehindAreClean) {
+  testing::LeakGuard guard(program(), cut_at(1024));
+  test::get(program(), "/healthz");
+  test::get(program(), "/timeout?fixed=1");
+  const LeakReport report = guard.check();
+  EXPECT_TRUE(report.clean()) << render_text(report);
+  EXPECT_THAT(report.ids_not_compared, ::testing::Not(IsEmpty()));
+}
+
+// The realistic case: the baseline fits, the leak makes the after-dump too
+// large. The check must not read the missing ids as goroutines that ended.
+TEST_F(TruncatedDumpTest, AfterDumpCutByTheLeakItselfIsComparedByCounts) {
+  const std::size_t baseline_bytes = Checker(program().endpoint()).snapshot().bytes;
+  testing::LeakGuard guard(program(), cut_at(baseline_bytes + 2048));
+  EXPECT_FALSE(guard.baseline().snapshot().truncated);
+  for (int i = 0; i < 20; ++i) test::get(program(), "/ncast");
+  const LeakReport report = guard.check();
+  EXPECT_THAT(report.ids_not_compared, HasSubstr("after-scenario goroutine dump was cut off"));
+  ASSERT_THAT(report.grown_stacks, SizeIs(1)) << render_text(report);
+  EXPECT_EQ(report.grown_stacks.front().growth(), 40u);
+}
+
+}  // namespace
+}  // namespace goleakcheck
