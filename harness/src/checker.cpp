@@ -196,6 +196,12 @@ void Checker::compare_counts(const Baseline& baseline, detail::Backoff& backoff,
     ++report.snapshots;
     std::vector<StackGrowth> grown;
     for (StackGrowth& growth : grown_stacks(baseline.counts(), after)) {
+      // Only a goroutine created but not started yet has no frame to show
+      // (its stack is runtime.goexit alone). Seen here: net/http's
+      // background reader for the very request fetching the profile, the
+      // snapshot's own footprint. A goroutine of the program has frames by
+      // the time the settle time is over.
+      if (growth.stack.frames.empty()) continue;
       const Goroutine g = as_goroutine(growth.stack);
       if (is_snapshot_footprint(g)) continue;
       if (!options_.idle_connections_are_leaks && classify_idle_connection(g) != IdleConnection::none) continue;

@@ -7,28 +7,16 @@
 #include "goleakcheck/dump.hpp"
 #include "line_splitter.hpp"
 #include "name_pool.hpp"
+#include "text_fields.hpp"
 
 namespace goleakcheck {
 
 namespace {
 
-bool parse_uint(std::string_view digits, std::uint64_t& out) {
-  if (digits.empty()) return false;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
-  return ec == std::errc() && end == digits.data() + digits.size();
-}
-
-bool remove_prefix(std::string_view& text, std::string_view prefix) {
-  if (!text.starts_with(prefix)) return false;
-  text.remove_prefix(prefix.size());
-  return true;
-}
-
-bool remove_suffix(std::string_view& text, std::string_view suffix) {
-  if (!text.ends_with(suffix)) return false;
-  text.remove_suffix(suffix.size());
-  return true;
-}
+using detail::find_last;
+using detail::parse_uint;
+using detail::remove_prefix;
+using detail::remove_suffix;
 
 // The parts after the wait reason, comma separated: "3 minutes", "locked to
 // thread", "synctest bubble 1" (Go 1.24: "synctest group 1"), and pprof
@@ -81,14 +69,6 @@ bool parse_header(std::string_view line, Goroutine& g, NamePool& names) {
   g.state = names.intern(reason);
   if (comma != std::string_view::npos) parse_header_parts(inside.substr(comma + 2), g, names);
   return true;
-}
-
-// The last occurrence of `c`, by glibc's vectorised memrchr: the fields the
-// parser looks for sit at the ends of lines.
-std::size_t find_last(std::string_view text, char c) {
-  const void* at = ::memrchr(text.data(), c, text.size());
-  return at == nullptr ? std::string_view::npos
-                       : static_cast<std::size_t>(static_cast<const char*>(at) - text.data());
 }
 
 // "\t/abs/path/file.go:123 +0x1d fp=0x… sp=0x… pc=0x…" -> file and line.

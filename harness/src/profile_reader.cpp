@@ -7,16 +7,13 @@
 #include "goleakcheck/profile.hpp"
 #include "line_splitter.hpp"
 #include "name_pool.hpp"
+#include "text_fields.hpp"
 
 namespace goleakcheck {
 
 namespace {
 
-bool parse_uint(std::string_view digits, std::uint64_t& out) {
-  if (digits.empty()) return false;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
-  return ec == std::errc() && end == digits.data() + digits.size();
-}
+using detail::parse_uint;
 
 // The next field of a "#\t0x4a1b24\tmain.worker+0x44\t/src/main.go:20" line;
 // fields are separated by runs of tabs.

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "goleakcheck/dump.hpp"
+#include "snapshot_lookup.hpp"
 #include "source_marker.hpp"
 
 namespace goleakcheck {
@@ -21,11 +22,7 @@ using ::testing::Field;
 using ::testing::Optional;
 using ::testing::SizeIs;
 
-const Goroutine& by_id(const Snapshot& snapshot, std::uint64_t id) {
-  const Goroutine* g = snapshot.find(id);
-  if (g == nullptr) throw std::runtime_error("no goroutine " + std::to_string(id));
-  return *g;
-}
+using test::by_id;
 
 Snapshot fixture(const char* name) { return parse_dump(test::read_file(test::fixture(name))); }
 

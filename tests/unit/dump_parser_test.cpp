@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "goleakcheck/dump.hpp"
+#include "snapshot_lookup.hpp"
 #include "source_marker.hpp"
 
 namespace goleakcheck {
@@ -13,11 +14,7 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::SizeIs;
 
-const Goroutine& by_id(const Snapshot& snapshot, std::uint64_t id) {
-  const Goroutine* g = snapshot.find(id);
-  if (g == nullptr) throw std::runtime_error("no goroutine " + std::to_string(id));
-  return *g;
-}
+using test::by_id;
 
 TEST(DumpParserGo126, ReadsEveryRecordOfARealDump) {
   const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
