@@ -2,6 +2,7 @@
 // stacks 1 to 15 frames deep, and serves pprof on loopback: the input of the
 // dump-reader benchmark (tests/bench/run). With 500,000 goroutines the
 // runtime's 64 MiB cap cuts the debug=2 dump off, as in production.
+// GET /leak?n=COUNT leaks COUNT more goroutines.
 package main
 
 import (
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	_ "net/http/pprof"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -79,6 +81,20 @@ func serviceC(depth int, block func()) {
 	handlerA(depth-1, block)
 }
 
+// leakMore parks n more goroutines on a channel no one sends on: the leak
+// a check of this process must find even though its dump is cut off.
+func leakMore(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.URL.Query().Get("n"))
+	if err != nil || n < 1 {
+		http.Error(w, "want ?n=COUNT", http.StatusBadRequest)
+		return
+	}
+	for i := 0; i < n; i++ {
+		go func() { <-never }() // leak:bench
+	}
+	fmt.Fprintf(w, "leaked %d goroutines\n", n)
+}
+
 func main() {
 	addr := flag.String("addr", os.Getenv("GOLEAKCHECK_ADDR"), "loopback address for pprof")
 	count := flag.Int("goroutines", 500000, "goroutines to park")
@@ -104,6 +120,7 @@ func main() {
 	}
 	started.Wait()
 
+	http.HandleFunc("/leak", leakMore)
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatalf("manygoroutines: %v", err)
