@@ -16,10 +16,9 @@ namespace goleakcheck {
 namespace {
 
 using ::testing::Each;
-using ::testing::Not;
 using ::testing::ElementsAre;
 using ::testing::Field;
-using ::testing::Optional;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 using test::by_id;
