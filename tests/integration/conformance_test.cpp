@@ -85,9 +85,10 @@ TEST_P(ConformanceTest, LiveDumpReadsEveryRecordWithItsBlockingLine) {
   }
   for (const auto& [name, file] : kPatterns) {
     const int line = test::marker_line(test::leakyservice_source(file), name);
+    const std::string suffix = "/" + file;  // clang 14 cannot capture a structured binding
     const auto at_marker = std::find_if(s.goroutines.begin(), s.goroutines.end(), [&](const Goroutine& g) {
       const Frame* site = g.blocking_site();
-      return site != nullptr && site->line == line && site->file.ends_with("/" + file);
+      return site != nullptr && site->line == line && site->file.ends_with(suffix);
     });
     ASSERT_NE(at_marker, s.goroutines.end()) << "no goroutine blocked at " << file << ":" << line;
     EXPECT_TRUE(at_marker->blocked()) << name << ": " << at_marker->state;
