@@ -56,23 +56,7 @@ HttpClient::~HttpClient() = default;
 
 const Endpoint& HttpClient::endpoint() const { return impl_->endpoint; }
 
-HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits) {
-  HttpResponse response;
-  bool cut = false;
-  HttpResponse head = stream(path, limits, [&](std::string_view chunk) { response.body.append(chunk); }, cut);
-  if (cut) {
-    throw Error(ErrorKind::snapshot_failed,
-                fmt::format("GET {}{} gave more than {} MiB; raise the size cap if the program really has that many "
-                            "goroutines",
-                            impl_->endpoint.url(), path, limits.max_bytes >> 20));
-  }
-  if (head.status != 200) response.body = std::move(head.body);
-  response.status = head.status;
-  return response;
-}
-
-HttpResponse HttpClient::stream(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive,
-                                bool& cut) {
+HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + limits.deadline;
   const std::string url = impl_->endpoint.url() + std::string(path);
@@ -83,11 +67,9 @@ HttpResponse HttpClient::stream(std::string_view path, const FetchLimits& limits
   client.set_read_timeout(limits.deadline);
   client.set_write_timeout(limits.deadline);
 
-  constexpr std::size_t kErrorBodyKept = 4096;
   HttpResponse response;
   std::size_t received = 0;
   bool past_deadline = false;
-  cut = false;
   auto result = client.Get(
       std::string(path),
       [&](const httplib::Response& head) {
@@ -102,19 +84,15 @@ HttpResponse HttpClient::stream(std::string_view path, const FetchLimits& limits
         const std::size_t room = limits.max_bytes - received;
         const std::size_t taken = std::min(size, room);
         received += taken;
-        if (response.status == 200) {
-          receive(std::string_view(data, taken));
-        } else if (response.body.size() < kErrorBodyKept) {
-          response.body.append(data, std::min(taken, kErrorBodyKept - response.body.size()));
-        }
+        if (response.status == 200) receive(std::string_view(data, taken));
         if (taken < size || received == limits.max_bytes) {
-          cut = true;
+          response.cut = true;
           return false;
         }
         return true;
       });
 
-  if (cut) return response;
+  if (response.cut) return response;
   if (past_deadline || (!result && Clock::now() > deadline)) {
     throw Error(ErrorKind::snapshot_failed,
                 fmt::format("GET {} did not finish within {} ms; the program may be overloaded or stopped in a debugger",
@@ -128,13 +106,12 @@ HttpResponse HttpClient::stream(std::string_view path, const FetchLimits& limits
 }
 
 bool fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits, const BodyReceiver& receive) {
-  bool cut = false;
-  const HttpResponse response = client.stream(path, limits, receive, cut);
+  const HttpResponse response = client.get(path, limits, receive);
   if (response.status != 200) {
     throw Error(ErrorKind::snapshot_failed, fmt::format("{}{} answered HTTP {}; is net/http/pprof registered?",
                                                         client.endpoint().url(), path, response.status));
   }
-  return cut;
+  return response.cut;
 }
 
 void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,

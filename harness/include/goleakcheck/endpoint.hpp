@@ -29,17 +29,18 @@ struct FetchLimits {
   // The whole request, connect to last byte: a server that trickles bytes
   // is cut off here, not only one that stalls.
   std::chrono::milliseconds deadline{std::chrono::seconds(30)};
-  // HttpClient::get fails past this size; fetch_pprof stops reading here
-  // and says the body was cut, as the runtime does at its own 64 MiB cap.
+  // Reading stops here and the body counts as cut, as the runtime's own
+  // dump stops at its 64 MiB cap.
   std::size_t max_bytes = std::size_t{256} << 20;
 };
 
 // Receives a response body chunk by chunk, as it arrives.
 using BodyReceiver = std::function<void(std::string_view chunk)>;
 
+// What a GET gave besides its body.
 struct HttpResponse {
   int status = 0;
-  std::string body;
+  bool cut = false;  // reading stopped at FetchLimits::max_bytes
 };
 
 // An HTTP client for one endpoint that keeps its connection open between
@@ -55,16 +56,11 @@ class HttpClient {
 
   const Endpoint& endpoint() const;
 
-  // GET `path`. Throws Error(ErrorKind::snapshot_failed) when the request
-  // fails, passes the deadline or the body passes max_bytes; any HTTP status
-  // is returned, not thrown.
-  HttpResponse get(std::string_view path, const FetchLimits& limits);
-
   // GET `path`, handing a 200 answer's body to `receive` as it arrives
-  // rather than holding it; the response's body holds the start of any
-  // other answer, for the error message. Stops reading at max_bytes and
-  // sets `cut`. Throws as get() does, except for the size.
-  HttpResponse stream(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive, bool& cut);
+  // rather than holding it (any other answer's body is dropped). Throws
+  // Error(ErrorKind::snapshot_failed) when the request fails or passes the
+  // deadline; any HTTP status is returned, not thrown.
+  HttpResponse get(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive);
 
  private:
   struct Impl;
