@@ -29,13 +29,15 @@ bool is_blocking_plumbing(std::string_view function) {
                      [&](std::string_view prefix) { return function.starts_with(prefix); });
 }
 
-const Frame* Goroutine::blocking_site() const {
+const Frame* blocking_site(std::span<const Frame> frames) {
   if (frames.empty()) return nullptr;
   for (const Frame& frame : frames) {
     if (!is_blocking_plumbing(frame.function)) return &frame;
   }
   return &frames.front();
 }
+
+const Frame* Goroutine::blocking_site() const { return goleakcheck::blocking_site(frames); }
 
 const Goroutine* Snapshot::find(std::uint64_t id) const {
   for (const Goroutine& g : goroutines) {

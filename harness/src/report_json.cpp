@@ -50,9 +50,7 @@ Json to_json(const Goroutine& g) {
 }
 
 Json to_json(const StackCount& stack, Json count) {
-  Goroutine as_stack;
-  as_stack.frames = stack.frames;
-  const Frame* site = as_stack.blocking_site();
+  const Frame* site = stack.blocking_site();
   return Json{{"count", std::move(count)},
               {"labels", or_null(stack.labels)},
               {"frames", to_json(stack.frames)},

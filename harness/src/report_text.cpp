@@ -25,12 +25,16 @@ std::string heading_state(const LeakGroup& group) {
   return fmt::format("{}, {} minutes", group.state, *group.max_wait_minutes);
 }
 
-// The stack as the runtime prints it, so it reads like the dump itself.
-void write_stack(Out out, const Goroutine& g, std::string_view indent) {
-  for (const Frame& frame : g.frames) {
+// Frames as the runtime prints them, so they read like the dump itself.
+void write_frames(Out out, const std::vector<Frame>& frames, std::string_view indent) {
+  for (const Frame& frame : frames) {
     fmt::format_to(out, "{}{}{}\n{}    {}:{}\n", indent, frame.function, frame.inlined ? "(...)" : "()", indent,
                    frame.file, frame.line);
   }
+}
+
+void write_stack(Out out, const Goroutine& g, std::string_view indent) {
+  write_frames(out, g.frames, indent);
   if (g.frames_elided) fmt::format_to(out, "{}...frames elided...\n", indent);
   if (g.created_by) {
     fmt::format_to(out, "{}created by {}{}\n{}    {}:{}\n", indent, g.created_by->function,
@@ -55,12 +59,10 @@ void write_grown_stack(Out out, std::size_t number, const StackGrowth& growth) {
   fmt::format_to(out, "\n#{}  +{} goroutines with this stack ({} before, {} after){}\n", number, growth.growth(),
                  growth.before, growth.after,
                  growth.stack.labels.empty() ? "" : fmt::format(", labels {}", growth.stack.labels));
-  Goroutine as_stack;
-  as_stack.frames = growth.stack.frames;
   // debug=1 gives no state: the stack stayed, whether parked or busy.
-  if (const Frame* site = as_stack.blocking_site()) fmt::format_to(out, "    at          {}\n", where(*site));
+  if (const Frame* site = growth.stack.blocking_site()) fmt::format_to(out, "    at          {}\n", where(*site));
   fmt::format_to(out, "    stack:\n");
-  write_stack(out, as_stack, "        ");
+  write_frames(out, growth.stack.frames, "        ");
 }
 
 std::uint64_t total_growth(const std::vector<StackGrowth>& grown) {
@@ -104,9 +106,7 @@ std::string render_profile_summary(const Profile& profile, std::size_t max_stack
                  profile.truncated ? " (the profile was cut off: counts are missing)" : "");
   for (std::size_t i = 0; i < profile.stacks.size() && i < max_stacks; ++i) {
     const StackCount& stack = profile.stacks[i];
-    Goroutine as_stack;
-    as_stack.frames = stack.frames;
-    const Frame* site = as_stack.blocking_site();
+    const Frame* site = stack.blocking_site();
     fmt::format_to(out, "{:>10}  {}\n", stack.count, site != nullptr ? where(*site) : "(no frames)");
   }
   return text;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,10 +70,7 @@ struct Goroutine {
   // opposed to running, runnable or in a system call.
   bool blocked() const { return is_blocked_state(state); }
 
-  // The user's line that blocks: the innermost frame outside the runtime and
-  // the standard library's sync and internal packages. Falls back to the
-  // innermost frame when every frame is such infrastructure; null when the
-  // record has no frame at all.
+  // The user's line that blocks (see goleakcheck::blocking_site).
   const Frame* blocking_site() const;
 
   static bool is_blocked_state(std::string_view state);
@@ -82,6 +80,11 @@ struct Goroutine {
 // blocking call and the code that made it: runtime.*, sync.*, internal/*
 // and time.Sleep (implemented in the runtime).
 bool is_blocking_plumbing(std::string_view function);
+
+// The user's line in a stack, innermost first: the first frame that is not
+// blocking plumbing. Falls back to the innermost frame when every frame is
+// plumbing; null for no frames.
+const Frame* blocking_site(std::span<const Frame> frames);
 
 // Owns the characters of every name in a snapshot (see the top of this
 // file). Opaque: records reach it through their string_views only.

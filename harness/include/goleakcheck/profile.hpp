@@ -21,6 +21,8 @@ struct StackCount {
   // are left out, and inlined calls appear as frames of their own.
   std::vector<Frame> frames;
   std::string_view labels;  // "{"k":"v"}" as printed; empty when none
+
+  const Frame* blocking_site() const { return goleakcheck::blocking_site(frames); }
 };
 
 struct Profile {
