@@ -41,6 +41,23 @@ Goroutine as_goroutine(const StackCount& stack) {
   return g;
 }
 
+// What becomes of one new goroutine (or, counting, one grown stack).
+struct Triage {
+  enum Kind { footprint, idle_connection, ignored, reported } kind;
+  std::size_t rule = 0;  // for `ignored`: which of CheckOptions::ignores
+};
+
+Triage triage(const Goroutine& g, const CheckOptions& options) {
+  if (is_snapshot_footprint(g)) return {Triage::footprint};
+  if (!options.idle_connections_are_leaks && classify_idle_connection(g) != IdleConnection::none) {
+    return {Triage::idle_connection};
+  }
+  const auto rule =
+      std::find_if(options.ignores.begin(), options.ignores.end(), [&](const Ignore& i) { return i.matches(g); });
+  if (rule != options.ignores.end()) return {Triage::ignored, static_cast<std::size_t>(rule - options.ignores.begin())};
+  return {Triage::reported};
+}
+
 // New goroutines of one after-snapshot, sorted into what the verdict needs.
 struct Sorted {
   std::vector<const Goroutine*> blocked;
@@ -54,18 +71,16 @@ Sorted sort_new_goroutines(const Snapshot& after, const Baseline& baseline, cons
   Sorted sorted;
   sorted.hits.assign(options.ignores.size(), 0);
   for (const Goroutine& g : after.goroutines) {
-    if (baseline.contains(g.id) || is_snapshot_footprint(g)) continue;
-    if (!options.idle_connections_are_leaks && classify_idle_connection(g) != IdleConnection::none) {
-      sorted.idle_connections.push_back(&g);
-      continue;
-    }
-    const auto rule = std::find_if(options.ignores.begin(), options.ignores.end(),
-                                   [&](const Ignore& i) { return i.matches(g); });
-    if (rule != options.ignores.end()) {
-      ++sorted.ignored;
-      ++sorted.hits[static_cast<std::size_t>(rule - options.ignores.begin())];
-    } else {
-      (g.blocked() ? sorted.blocked : sorted.active).push_back(&g);
+    if (baseline.contains(g.id)) continue;
+    const Triage t = triage(g, options);
+    switch (t.kind) {
+      case Triage::footprint: break;
+      case Triage::idle_connection: sorted.idle_connections.push_back(&g); break;
+      case Triage::ignored:
+        ++sorted.ignored;
+        ++sorted.hits[t.rule];
+        break;
+      case Triage::reported: (g.blocked() ? sorted.blocked : sorted.active).push_back(&g); break;
     }
   }
   return sorted;
@@ -159,15 +174,29 @@ LeakReport Checker::check(const Baseline& baseline) const {
     // (for a process this large, each takes tens of seconds).
     report.ids_not_compared = why_ids_not_compared(baseline.snapshot(), "baseline");
     compare_counts(baseline, backoff, report);
+  } else {
+    compare_ids(baseline, backoff, report);
   }
-  while (report.ids_not_compared.empty()) {
+  report.groups = group_leaks(report.leaks);
+  report.baseline_goroutines = baseline.snapshot().goroutines.size();
+  // A cut baseline dump read only some; its profile has the true total.
+  if (!report.ids_not_compared.empty() && baseline.counts().total) {
+    report.baseline_goroutines = *baseline.counts().total;
+  }
+  report.elapsed = Clock::now() - start;
+  return report;
+}
+
+// Re-snapshots until no new goroutine remains or the settle time passes. An
+// after-dump that comes back cut hands over to compare_counts.
+void Checker::compare_ids(const Baseline& baseline, detail::Backoff& backoff, LeakReport& report) const {
+  while (true) {
     Snapshot after = snapshot();
     ++report.snapshots;
     if (after.truncated) {
       report.ids_not_compared = why_ids_not_compared(after, "after-scenario");
-      report.final_goroutines = after.goroutines.size();
       compare_counts(baseline, backoff, report);
-      break;
+      return;
     }
     Sorted sorted = sort_new_goroutines(after, baseline, options_);
     // Wait for every new goroutine, running ones too: a goroutine running
@@ -183,18 +212,10 @@ LeakReport Checker::check(const Baseline& baseline) const {
       }
       report.final_goroutines = after.goroutines.size();
       report.names.push_back(after.names);
-      break;
+      return;
     }
     backoff.sleep();
   }
-  report.groups = group_leaks(report.leaks);
-  report.baseline_goroutines = baseline.snapshot().goroutines.size();
-  // A cut baseline dump read only some; its profile has the true total.
-  if (!report.ids_not_compared.empty() && baseline.counts().total) {
-    report.baseline_goroutines = *baseline.counts().total;
-  }
-  report.elapsed = Clock::now() - start;
-  return report;
 }
 
 // The fallback when ids cannot be trusted: poll debug=1 counts until no
@@ -205,23 +226,11 @@ void Checker::compare_counts(const Baseline& baseline, detail::Backoff& backoff,
     ++report.snapshots;
     std::vector<StackGrowth> grown;
     for (StackGrowth& growth : grown_stacks(baseline.counts(), after)) {
-      // Only a goroutine created but not started yet has no frame to show
-      // (its stack is runtime.goexit alone). Seen here: net/http's
-      // background reader for the very request fetching the profile, the
-      // snapshot's own footprint. A goroutine of the program has frames by
-      // the time the settle time is over.
-      if (growth.stack.frames.empty()) continue;
-      const Goroutine g = as_goroutine(growth.stack);
-      if (is_snapshot_footprint(g)) continue;
-      if (!options_.idle_connections_are_leaks && classify_idle_connection(g) != IdleConnection::none) continue;
-      const auto rule = std::find_if(options_.ignores.begin(), options_.ignores.end(),
-                                     [&](const Ignore& i) { return i.matches(g); });
-      if (rule != options_.ignores.end()) continue;
-      grown.push_back(std::move(growth));
+      if (triage(as_goroutine(growth.stack), options_).kind == Triage::reported) grown.push_back(std::move(growth));
     }
     if (grown.empty() || backoff.expired()) {
       report.grown_stacks = std::move(grown);
-      if (after.total) report.final_goroutines = *after.total;
+      report.final_goroutines = after.total.value_or(after.counted());
       report.names.push_back(after.names);
       return;
     }

@@ -104,6 +104,10 @@ std::vector<StackGrowth> grown_stacks(const Profile& before, const Profile& afte
   for (const StackCount& s : before.stacks) counts_before[stack_key(s)] += s.count;
   std::map<std::string, StackGrowth> by_stack;
   for (const StackCount& s : after.stacks) {
+    // Only a goroutine created but not started yet shows no frame (its stack
+    // is runtime.goexit alone). Seen here: net/http's background reader for
+    // the very request fetching the profile. Nothing to compare.
+    if (s.frames.empty()) continue;
     StackGrowth& growth = by_stack[stack_key(s)];
     if (growth.after == 0 || s.count > growth.stack.count) growth.stack = s;
     growth.after += s.count;

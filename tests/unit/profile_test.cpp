@@ -94,5 +94,11 @@ TEST(GrownStacks, LabelSetsOfOneStackAddUpAndLinesMatter) {
   EXPECT_THAT(grown_stacks(after, after), IsEmpty());
 }
 
+TEST(GrownStacks, AStackWithNoFrameToShowIsNeverReported) {
+  const Profile before = profile_of("");
+  const Profile after = profile_of("2 @ 0x4918a1\n\n");  // goroutines not started yet
+  EXPECT_THAT(grown_stacks(before, after), IsEmpty());
+}
+
 }  // namespace
 }  // namespace goleakcheck

@@ -85,6 +85,7 @@ class Checker {
  private:
   template <class Fetch>
   auto fetch(Fetch&& fetch) const;
+  void compare_ids(const Baseline& baseline, detail::Backoff& backoff, LeakReport& report) const;
   void compare_counts(const Baseline& baseline, detail::Backoff& backoff, LeakReport& report) const;
 
   CheckOptions options_;

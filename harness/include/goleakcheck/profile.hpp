@@ -52,7 +52,8 @@ struct StackGrowth {
 
 // The stacks of `after` whose count grew since `before`, the largest
 // growth first. Stacks are the same when their frames are (function, file
-// and line); label sets of one stack are added up.
+// and line); label sets of one stack are added up. A stack with no frame
+// to show (goroutines not started yet) is never reported.
 std::vector<StackGrowth> grown_stacks(const Profile& before, const Profile& after);
 
 }  // namespace goleakcheck
