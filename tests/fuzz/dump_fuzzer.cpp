@@ -23,20 +23,6 @@ void require(bool condition, const char* what) {
   std::abort();
 }
 
-bool same_records(const goleakcheck::Snapshot& a, const goleakcheck::Snapshot& b) {
-  if (a.goroutines.size() != b.goroutines.size() || a.truncated != b.truncated) return false;
-  for (std::size_t i = 0; i < a.goroutines.size(); ++i) {
-    const auto& x = a.goroutines[i];
-    const auto& y = b.goroutines[i];
-    if (x.id != y.id || x.state != y.state || x.frames != y.frames || x.created_by != y.created_by ||
-        x.creator_id != y.creator_id || x.ancestors != y.ancestors || x.partial != y.partial ||
-        x.labels != y.labels || x.wait_minutes != y.wait_minutes) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::size_t touch_names(const goleakcheck::Snapshot& s) {
   std::size_t sum = 0;
   for (const auto& g : s.goroutines) {
@@ -64,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const goleakcheck::Profile profile = goleakcheck::parse_profile(*whole_text);
   whole_text.reset();
 
-  require(same_records(whole, chunked), "chunked reading changes the records");
+  require(whole.goroutines == chunked.goroutines && whole.truncated == chunked.truncated,
+          "chunked reading changes the records");
   for (std::size_t i = 0; i + 1 < whole.goroutines.size(); ++i) {
     require(!whole.goroutines[i].partial, "a record before the last is partial");
   }

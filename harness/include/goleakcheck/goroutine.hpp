@@ -74,6 +74,9 @@ struct Goroutine {
   const Frame* blocking_site() const;
 
   static bool is_blocked_state(std::string_view state);
+
+  // Field by field; names compare by their text.
+  friend bool operator==(const Goroutine&, const Goroutine&) = default;
 };
 
 // True for the runtime's and the standard library's plumbing between a
