@@ -79,7 +79,11 @@ int parse(const ParseOptions& options) {
         "are missing\n",
         snapshot.bytes, snapshot.bytes == kRuntimeDumpCap ? " (the runtime's 64 MiB cap)" : "");
   }
-  std::cout << (json ? render_goroutines_json(snapshot.goroutines) : render_summary(snapshot));
+  if (json) {
+    write_goroutines_json(std::cout, snapshot.goroutines);
+  } else {
+    std::cout << render_summary(snapshot);
+  }
   return 0;
 }
 

@@ -1,3 +1,5 @@
+#include <ostream>
+
 #include <nlohmann/json.hpp>
 
 #include "goleakcheck/report.hpp"
@@ -65,8 +67,26 @@ Json to_json(const std::vector<Goroutine>& goroutines) {
 
 }  // namespace
 
-std::string render_goroutines_json(const std::vector<Goroutine>& goroutines) {
-  return to_json(goroutines).dump(2) + "\n";
+void write_goroutines_json(std::ostream& out, const std::vector<Goroutine>& goroutines) {
+  if (goroutines.empty()) {
+    out << "[]\n";
+    return;
+  }
+  // The same text as the whole array dumped with an indent of 2, without
+  // ever holding the whole array: each record one level deeper.
+  out << "[";
+  const char* separator = "\n";
+  for (const Goroutine& g : goroutines) {
+    const std::string record = to_json(g).dump(2);
+    out << separator << "  ";
+    std::size_t from = 0;
+    for (std::size_t newline; (newline = record.find('\n', from)) != std::string::npos; from = newline + 1) {
+      out.write(record.data() + from, static_cast<std::streamsize>(newline + 1 - from)) << "  ";
+    }
+    out.write(record.data() + from, static_cast<std::streamsize>(record.size() - from));
+    separator = ",\n";
+  }
+  out << "\n]\n";
 }
 
 std::string render_profile_json(const Profile& profile) {

@@ -79,10 +79,10 @@ std::string render_summary(const Snapshot& snapshot, std::size_t max_groups) {
   fmt::format_to(out, "{}{}\n", plural(snapshot.goroutines.size(), "goroutine", "goroutines"),
                  snapshot.truncated ? " (the dump was cut off: the last record is partial, more were not written)" : "");
   std::map<std::string_view, std::size_t> states;
-  std::vector<Goroutine> blocked;
+  std::vector<const Goroutine*> blocked;
   for (const Goroutine& g : snapshot.goroutines) {
     ++states[g.state];
-    if (g.blocked()) blocked.push_back(g);
+    if (g.blocked()) blocked.push_back(&g);
   }
   std::vector<std::pair<std::string_view, std::size_t>> by_count(states.begin(), states.end());
   std::stable_sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) { return a.second > b.second; });

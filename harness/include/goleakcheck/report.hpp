@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <iosfwd>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,6 +70,7 @@ struct LeakReport {
 // Groups blocked goroutines by (state, blocking site, creator), largest
 // group first, then by blocking site for a stable order.
 std::vector<LeakGroup> group_leaks(const std::vector<Goroutine>& leaks);
+std::vector<LeakGroup> group_leaks(std::span<const Goroutine* const> leaks);
 
 // The report a person reads: one section per group with its state, blocking
 // site, creator, ids and one full stack.
@@ -76,8 +79,9 @@ std::string render_text(const LeakReport& report);
 // The machine-readable report: verdict, leaks, groups, warnings, stats.
 std::string render_json(const LeakReport& report);
 
-// A JSON array of goroutine records, each as in the report's "leaks".
-std::string render_goroutines_json(const std::vector<Goroutine>& goroutines);
+// A JSON array of goroutine records, each as in the report's "leaks",
+// written one record at a time: a dump of 100,000s stays a stream.
+void write_goroutines_json(std::ostream& out, const std::vector<Goroutine>& goroutines);
 
 // A debug=1 profile as JSON: its total and each stack with its count.
 std::string render_profile_json(const Profile& profile);
