@@ -23,8 +23,6 @@ class NamePool {
   // for every equal text.
   std::string_view intern(std::string_view text);
 
-  std::size_t size() const { return count_; }
-
  private:
   struct Slot {
     std::uint64_t hash = 0;

@@ -14,11 +14,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct LeakyService {
-  static LaunchOptions launch_options() { return test::leakyservice(); }
-};
-
-class CheckerTest : public testing::ProgramPerSuite<LeakyService> {
+class CheckerTest : public testing::ProgramPerSuite<test::LeakyService> {
  protected:
   // A check with this settle time around one request for `path`.
   static LeakReport check_around(std::string_view path, std::chrono::milliseconds settle) {

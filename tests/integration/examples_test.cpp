@@ -25,11 +25,7 @@ struct Pattern {
 
 void PrintTo(const Pattern& pattern, std::ostream* os) { *os << pattern.name; }
 
-struct LeakyService {
-  static LaunchOptions launch_options() { return test::leakyservice(); }
-};
-
-class PatternTest : public testing::ProgramPerTest<LeakyService>, public ::testing::WithParamInterface<Pattern> {};
+class PatternTest : public testing::ProgramPerTest<test::LeakyService>, public ::testing::WithParamInterface<Pattern> {};
 
 TEST_P(PatternTest, LeakyVariantIsCaughtAtItsBlockingLine) {
   const Pattern& pattern = GetParam();

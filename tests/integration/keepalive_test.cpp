@@ -9,11 +9,7 @@
 namespace goleakcheck {
 namespace {
 
-struct LeakyService {
-  static LaunchOptions launch_options() { return test::leakyservice(); }
-};
-
-class KeepAliveTest : public testing::ProgramPerTest<LeakyService> {};
+class KeepAliveTest : public testing::ProgramPerTest<test::LeakyService> {};
 
 TEST_F(KeepAliveTest, OutboundKeepAliveCallIsNotAFailureByDefault) {
   testing::LeakGuard guard(program());

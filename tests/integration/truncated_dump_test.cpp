@@ -16,11 +16,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
-struct LeakyService {
-  static LaunchOptions launch_options() { return test::leakyservice(); }
-};
-
-class TruncatedDumpTest : public testing::ProgramPerTest<LeakyService> {
+class TruncatedDumpTest : public testing::ProgramPerTest<test::LeakyService> {
  protected:
   static CheckOptions cut_at(std::size_t bytes) {
     CheckOptions options;

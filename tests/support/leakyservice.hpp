@@ -12,6 +12,12 @@ namespace goleakcheck::test {
 // leakyservice on {addr}, plus any extra flags.
 LaunchOptions leakyservice(std::vector<std::string> extra_flags = {});
 
+// The config of testing::ProgramPerSuite / ProgramPerTest fixtures that
+// run a plain leakyservice.
+struct LeakyService {
+  static LaunchOptions launch_options() { return leakyservice(); }
+};
+
 // GET path from the program and expect 200; returns the body.
 std::string get(const Program& program, std::string_view path);
 
