@@ -51,15 +51,23 @@ class ConformanceTest : public ::testing::TestWithParam<Toolchain> {
   }
 };
 
+// The goroutine whose blocking site is the "// leak:NAME" line of `file`.
+const Goroutine* at_marker(const Snapshot& s, const std::string& name, const std::string& file) {
+  const int line = test::marker_line(test::leakyservice_source(file), name);
+  const std::string suffix = "/" + file;
+  const auto found = std::find_if(s.goroutines.begin(), s.goroutines.end(), [&](const Goroutine& g) {
+    const Frame* site = g.blocking_site();
+    return site != nullptr && site->line == line && site->file.ends_with(suffix);
+  });
+  return found == s.goroutines.end() ? nullptr : &*found;
+}
+
 // Whether every pattern has a goroutine parked at its marker line yet (the
 // timeout pattern's worker parks only after its work is done).
 bool all_parked(const Snapshot& s) {
   return std::all_of(kPatterns.begin(), kPatterns.end(), [&](const auto& pattern) {
-    const int line = test::marker_line(test::leakyservice_source(pattern.second), pattern.first);
-    return std::any_of(s.goroutines.begin(), s.goroutines.end(), [&](const Goroutine& g) {
-      const Frame* site = g.blocking_site();
-      return site != nullptr && site->line == line && site->file.ends_with("/" + pattern.second) && g.blocked();
-    });
+    const Goroutine* g = at_marker(s, pattern.first, pattern.second);
+    return g != nullptr && g->blocked();
   });
 }
 
@@ -84,16 +92,12 @@ TEST_P(ConformanceTest, LiveDumpReadsEveryRecordWithItsBlockingLine) {
     }
   }
   for (const auto& [name, file] : kPatterns) {
-    const int line = test::marker_line(test::leakyservice_source(file), name);
-    const std::string suffix = "/" + file;  // clang 14 cannot capture a structured binding
-    const auto at_marker = std::find_if(s.goroutines.begin(), s.goroutines.end(), [&](const Goroutine& g) {
-      const Frame* site = g.blocking_site();
-      return site != nullptr && site->line == line && site->file.ends_with(suffix);
-    });
-    ASSERT_NE(at_marker, s.goroutines.end()) << "no goroutine blocked at " << file << ":" << line;
-    EXPECT_TRUE(at_marker->blocked()) << name << ": " << at_marker->state;
-    ASSERT_TRUE(at_marker->created_by) << name;
-    EXPECT_EQ(at_marker->creator_id.has_value(), GetParam().names_parent) << name;
+    const Goroutine* g = at_marker(s, name, file);
+    ASSERT_NE(g, nullptr) << "no goroutine blocked at " << file << ":"
+                          << test::marker_line(test::leakyservice_source(file), name);
+    EXPECT_TRUE(g->blocked()) << name << ": " << g->state;
+    ASSERT_TRUE(g->created_by) << name;
+    EXPECT_EQ(g->creator_id.has_value(), GetParam().names_parent) << name;
   }
 }
 
