@@ -1,0 +1,3 @@
+module goleakcheck.test/waitstates
+
+go 1.19
