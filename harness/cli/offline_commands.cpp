@@ -1,5 +1,6 @@
 #include "offline_commands.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -78,6 +79,14 @@ int parse(const ParseOptions& options) {
         "goleakcheck: warning: the dump was cut off after {} bytes{}; its last goroutine may be partial and later ones "
         "are missing\n",
         snapshot.bytes, snapshot.bytes == kRuntimeDumpCap ? " (the runtime's 64 MiB cap)" : "");
+  }
+  if (const std::size_t unreadable = snapshot.unreadable_records(); unreadable > 0) {
+    const Goroutine& first = *std::find_if(snapshot.goroutines.begin(), snapshot.goroutines.end(),
+                                           [](const Goroutine& g) { return !g.unreadable_header.empty(); });
+    std::cerr << fmt::format(
+        "goleakcheck: warning: {} goroutine record{} had a header goleakcheck could not read, first '{}'; they are "
+        "kept with their ids and frames and count as blocked (please report the Go version that wrote it)\n",
+        unreadable, unreadable == 1 ? "" : "s", first.unreadable_header);
   }
   if (json) {
     write_goroutines_json(std::cout, snapshot.goroutines);

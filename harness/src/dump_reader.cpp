@@ -6,6 +6,7 @@
 
 #include "goleakcheck/dump.hpp"
 #include "line_splitter.hpp"
+#include "go_text.hpp"
 #include "name_pool.hpp"
 #include "text_fields.hpp"
 
@@ -14,23 +15,17 @@ namespace goleakcheck {
 namespace {
 
 using detail::find_last;
+using detail::intern_symbol;
+using detail::read_labels;
 using detail::parse_uint;
 using detail::remove_prefix;
 using detail::remove_suffix;
 
 // The parts after the wait reason, comma separated: "3 minutes", "locked to
-// thread", "synctest bubble 1" (Go 1.24: "synctest group 1"), and pprof
-// labels, whose text may itself hold ", " and so runs to the last '}'.
-void parse_header_parts(std::string_view rest, Goroutine& g, NamePool& names) {
+// thread", "synctest bubble 1" (Go 1.24: "synctest group 1").
+void parse_header_parts(std::string_view rest, Goroutine& g) {
   while (!rest.empty()) {
-    std::string_view part;
-    if (rest.starts_with("labels:")) {
-      const std::size_t close = rest.rfind('}');
-      part = rest.substr(0, close == std::string_view::npos ? rest.size() : close + 1);
-      g.labels = names.intern(part.substr(std::strlen("labels:")));
-    } else {
-      part = rest.substr(0, rest.find(", "));
-    }
+    std::string_view part = rest.substr(0, rest.find(", "));
     rest.remove_prefix(part.size());
     remove_prefix(rest, ", ");
 
@@ -46,29 +41,61 @@ void parse_header_parts(std::string_view rest, Goroutine& g, NamePool& names) {
   }
 }
 
-// "goroutine 7 [chan send (leaked), 3 minutes, locked to thread]:", or with
-// "gp=0x… m=… mp=0x…" between the id and the bracket (GOTRACEBACK=system).
-bool parse_header(std::string_view line, Goroutine& g, NamePool& names) {
-  if (!remove_prefix(line, "goroutine ") || !remove_suffix(line, "]:")) return false;
-  const std::size_t id_end = line.find_first_not_of("0123456789");
-  if (id_end == std::string_view::npos || !parse_uint(line.substr(0, id_end), g.id)) return false;
-  const std::size_t open = line.find('[', id_end);
-  if (open == std::string_view::npos) return false;
-  const std::string_view inside = line.substr(open + 1);
-
-  // The reason comes first and never holds a comma. The runtime appends
-  // " (scan)" while the GC scans the stack, and " (leaked)" (Go 1.26+) when
-  // the GC proved it leaked; " (durable)" is part of the reason's own name.
-  const std::size_t comma = inside.find(", ");
-  std::string_view reason = inside.substr(0, comma);
-  for (bool more = true; more;) {
-    more = false;
-    if (remove_suffix(reason, " (leaked)")) g.leaked_marker = more = true;
-    if (remove_suffix(reason, " (scan)")) more = true;
+// Takes the runtime's " (leaked)" and " (scan)" markers out of a wait
+// reason. They follow the reason's own name, and Go 1.27 may print
+// " (durable)" after them inside a synctest bubble, so they are looked for
+// anywhere; " (durable)" stays, as part of the reason.
+std::string_view strip_markers(std::string_view reason, Goroutine& g, std::string& scratch) {
+  const std::size_t leaked = reason.find(" (leaked)");
+  const std::size_t scan = reason.find(" (scan)");
+  if (leaked == std::string_view::npos && scan == std::string_view::npos) return reason;
+  g.leaked_marker = leaked != std::string_view::npos;
+  scratch.assign(reason);
+  for (std::string_view marker : {std::string_view(" (leaked)"), std::string_view(" (scan)")}) {
+    if (const std::size_t at = scratch.find(marker); at != std::string::npos) scratch.erase(at, marker.size());
   }
-  g.state = names.intern(reason);
-  if (comma != std::string_view::npos) parse_header_parts(inside.substr(comma + 2), g, names);
-  return true;
+  return scratch;
+}
+
+// True for a line that starts a goroutine record: "goroutine " and a digit.
+// Every such line becomes a record, read or not (DumpReader's contract).
+bool starts_record(std::string_view line) {
+  constexpr std::size_t kPrefix = std::strlen("goroutine ");
+  return line.size() > kPrefix && line.starts_with("goroutine ") && line[kPrefix] >= '0' && line[kPrefix] <= '9';
+}
+
+// Reads a header, in any of the runtime's forms:
+//   goroutine 7 [chan send (leaked), 3 minutes, locked to thread]:
+//   goroutine 7 gp=0x… m=… mp=0x… [running]:               (GOTRACEBACK=system)
+//   goroutine 7 [chan receive labels:{"k": "v"}]:          (Go 1.26, tracebacklabels=1)
+//   goroutine 7 [chan receive] {k: v, "k 2": "a\"b"}:       (Go 1.27)
+// False when it could not be read past the id; `g` keeps what was read.
+bool parse_header(std::string_view line, Goroutine& g, NamePool& names, std::string& scratch) {
+  line.remove_prefix(std::strlen("goroutine "));
+  const std::size_t id_end = std::min(line.find_first_not_of("0123456789"), line.size());
+  if (!parse_uint(line.substr(0, id_end), g.id)) return false;
+  std::string_view rest = line.substr(id_end);
+  const std::size_t open = rest.find(" [");  // "gp=… m=…" hold no '['
+  if (open == std::string_view::npos) return false;
+  rest.remove_prefix(open + 2);
+
+  // The reason and its parts hold neither ']' nor " labels:{": the first of
+  // them ends the parts. Label values can hold anything, "]:" included, so
+  // they are read as quoted strings, never searched for brackets.
+  const std::size_t parts_end = std::min(rest.find(']'), rest.find(" labels:{"));
+  if (parts_end == std::string_view::npos) return false;
+  const std::string_view parts = rest.substr(0, parts_end);
+  rest.remove_prefix(parts_end);
+
+  // The reason comes first and never holds a comma.
+  const std::size_t comma = parts.find(", ");
+  g.state = names.intern(strip_markers(parts.substr(0, comma), g, scratch));
+  if (comma != std::string_view::npos) parse_header_parts(parts.substr(comma + 2), g);
+
+  if (remove_prefix(rest, " labels:{") && !read_labels(rest, g.labels, names, scratch)) return false;
+  if (!remove_prefix(rest, "]")) return false;
+  if (remove_prefix(rest, " {") && !read_labels(rest, g.labels, names, scratch)) return false;
+  return rest == ":";
 }
 
 // "\t/abs/path/file.go:123 +0x1d fp=0x… sp=0x… pc=0x…" -> file and line.
@@ -102,6 +129,7 @@ struct DumpReader::State {
   bool in_record = false;
   Goroutine current;
   std::vector<Frame> frames;  // its own frames; reused across records
+  std::string scratch;        // decoded names and labels before interning
   bool in_ancestors = false;
   bool has_body = false;  // a header alone is a record cut right after it
   Awaiting awaiting = Awaiting::nothing;
@@ -109,7 +137,7 @@ struct DumpReader::State {
   void take_line(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!in_record) {
-      start_record_if_header(line);
+      if (starts_record(line)) start_record(line);  // else preamble or junk: skipped
     } else if (line.empty()) {
       finish_record();
     } else if (line.front() == '\t' && awaiting != Awaiting::nothing) {
@@ -118,19 +146,18 @@ struct DumpReader::State {
       // Indented but no frame waits for a location: the runtime's
       // "\tgoroutine running on other thread; stack unavailable".
       take_body_line(line.substr(1));
-    } else if (line.starts_with("goroutine ") && line.ends_with("]:")) {
+    } else if (starts_record(line)) {
       // A header without the blank line before it: a new record anyway.
       finish_record();
-      start_record_if_header(line);
+      start_record(line);
     } else {
       take_body_line(line);
     }
   }
 
-  void start_record_if_header(std::string_view line) {
-    if (!line.starts_with("goroutine ")) return;  // preamble or junk: skip it
+  void start_record(std::string_view line) {
     current = Goroutine{};
-    if (!parse_header(line, current, *names)) return;
+    if (!parse_header(line, current, *names, scratch)) current.unreadable_header = names->intern(line);
     in_record = true;
     frames.clear();
     in_ancestors = false;
@@ -182,7 +209,7 @@ struct DumpReader::State {
     if (open == std::string_view::npos || open == 0) return;
     Frame frame;
     frame.inlined = line.substr(open) == "(...)";
-    frame.function = names->intern(line.substr(0, open));
+    frame.function = intern_symbol(line.substr(0, open), *names, scratch);
     frame_list().push_back(frame);
     awaiting = Awaiting::frame;
   }
@@ -197,7 +224,7 @@ struct DumpReader::State {
       }
     }
     Frame frame;
-    frame.function = names->intern(rest);
+    frame.function = intern_symbol(rest, *names, scratch);
     creator() = frame;
     awaiting = Awaiting::creator;
   }

@@ -39,6 +39,18 @@ const Frame* blocking_site(std::span<const Frame> frames) {
 
 const Frame* Goroutine::blocking_site() const { return goleakcheck::blocking_site(frames); }
 
+const std::string_view* Goroutine::label(std::string_view key) const {
+  for (const Label& l : labels) {
+    if (l.key == key) return &l.value;
+  }
+  return nullptr;
+}
+
+std::size_t Snapshot::unreadable_records() const {
+  return static_cast<std::size_t>(std::count_if(goroutines.begin(), goroutines.end(),
+                                                [](const Goroutine& g) { return !g.unreadable_header.empty(); }));
+}
+
 const Goroutine* Snapshot::find(std::uint64_t id) const {
   for (const Goroutine& g : goroutines) {
     if (g.id == id) return &g;

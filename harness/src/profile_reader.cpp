@@ -5,6 +5,7 @@
 #include <string>
 
 #include "goleakcheck/profile.hpp"
+#include "go_text.hpp"
 #include "line_splitter.hpp"
 #include "name_pool.hpp"
 #include "text_fields.hpp"
@@ -27,7 +28,7 @@ std::string_view next_field(std::string_view& rest) {
   return field;
 }
 
-bool parse_frame(std::string_view rest, Frame& frame, NamePool& names) {
+bool parse_frame(std::string_view rest, Frame& frame, NamePool& names, std::string& scratch) {
   next_field(rest);  // the pc
   std::string_view function = next_field(rest);
   const std::string_view location = next_field(rest);
@@ -39,7 +40,7 @@ bool parse_frame(std::string_view rest, Frame& frame, NamePool& names) {
   if (function.empty() || colon == std::string_view::npos || !parse_uint(location.substr(colon + 1), line)) {
     return false;
   }
-  frame.function = names.intern(function);
+  frame.function = detail::intern_symbol(function, names, scratch);
   frame.file = names.intern(location.substr(0, colon));
   frame.line = static_cast<int>(line);
   return true;
@@ -65,6 +66,7 @@ Profile parse_profile(std::string_view text) {
   auto names = std::make_shared<NamePool>();
   Profile profile;
   StackCount* current = nullptr;
+  std::string scratch;
   bool last_line_blank = false;
   const auto take_line = [&](std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -73,9 +75,11 @@ Profile parse_profile(std::string_view text) {
       current = nullptr;
     } else if (line.starts_with("#\t") || line.starts_with("# \t")) {
       Frame frame;
-      if (current != nullptr && parse_frame(line.substr(1), frame, *names)) current->frames.push_back(frame);
-    } else if (line.starts_with("# labels: ")) {
-      if (current != nullptr) current->labels = names->intern(line.substr(std::strlen("# labels: ")));
+      if (current != nullptr && parse_frame(line.substr(1), frame, *names, scratch)) current->frames.push_back(frame);
+    } else if (line.starts_with("# labels: {")) {
+      // {"k":"v", "k2":"v2"}: a set that cannot be read is left out whole.
+      std::string_view rest = line.substr(std::strlen("# labels: {"));
+      if (current != nullptr && !detail::read_labels(rest, current->labels, *names, scratch)) current->labels.clear();
     } else if (const std::size_t at = line.find(" @ "); at != std::string_view::npos) {
       StackCount stack;
       if (!parse_uint(line.substr(0, at), stack.count)) return;

@@ -29,6 +29,19 @@ Json to_json(const std::vector<Frame>& frames) {
 
 Json or_null(std::string_view text) { return text.empty() ? Json(nullptr) : Json(text); }
 
+// {"key": "value", ...} in the runtime's order (by key).
+Json to_json(const std::vector<Label>& labels) {
+  Json object = Json::object();
+  for (const Label& label : labels) object[std::string(label.key)] = label.value;
+  return object;
+}
+
+// Label values and paths may hold any bytes: invalid UTF-8 is replaced
+// (U+FFFD) rather than lose the whole report to an exception.
+std::string dump(const Json& json, int indent) {
+  return json.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
 Json to_json(const Goroutine& g) {
   Json ancestors = Json::array();
   for (const Ancestor& a : g.ancestors) {
@@ -41,7 +54,8 @@ Json to_json(const Goroutine& g) {
               {"locked_to_thread", g.locked_to_thread},
               {"leaked_marker", g.leaked_marker},
               {"synctest_bubble", g.synctest_bubble ? Json(*g.synctest_bubble) : Json(nullptr)},
-              {"labels", or_null(g.labels)},
+              {"labels", to_json(g.labels)},
+              {"unreadable_header", or_null(g.unreadable_header)},
               {"frames", to_json(g.frames)},
               {"frames_elided", g.frames_elided},
               {"elided_frame_count", g.elided_frame_count},
@@ -54,7 +68,7 @@ Json to_json(const Goroutine& g) {
 Json to_json(const StackCount& stack, Json count) {
   const Frame* site = stack.blocking_site();
   return Json{{"count", std::move(count)},
-              {"labels", or_null(stack.labels)},
+              {"labels", to_json(stack.labels)},
               {"frames", to_json(stack.frames)},
               {"blocking_site", site != nullptr ? to_json(*site) : Json(nullptr)}};
 }
@@ -77,7 +91,7 @@ void write_goroutines_json(std::ostream& out, const std::vector<Goroutine>& goro
   out << "[";
   const char* separator = "\n";
   for (const Goroutine& g : goroutines) {
-    const std::string record = to_json(g).dump(2);
+    const std::string record = dump(to_json(g), 2);
     out << separator << "  ";
     std::size_t from = 0;
     for (std::size_t newline; (newline = record.find('\n', from)) != std::string::npos; from = newline + 1) {
@@ -96,7 +110,7 @@ std::string render_profile_json(const Profile& profile) {
                   {"total", profile.total ? Json(*profile.total) : Json(nullptr)},
                   {"truncated", profile.truncated},
                   {"stacks", std::move(stacks)}};
-  return json.dump(2) + "\n";
+  return dump(json, 2) + "\n";
 }
 
 std::string render_json(const LeakReport& report) {
@@ -106,6 +120,7 @@ std::string render_json(const LeakReport& report) {
                           {"state", group.state},
                           {"blocking_site", to_json(group.blocking_site)},
                           {"created_by", creator_json(group.created_by, group.example.creator_id)},
+                          {"labels", to_json(group.example.labels)},
                           {"ids", group.ids}});
   }
   Json grown = Json::array();
@@ -135,7 +150,7 @@ std::string render_json(const LeakReport& report) {
         {"snapshots", report.snapshots},
         {"elapsed_ms", std::chrono::duration<double, std::milli>(report.elapsed).count()}}},
   };
-  return json.dump(2) + "\n";
+  return dump(json, 2) + "\n";
 }
 
 }  // namespace goleakcheck

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 #include <map>
 
@@ -20,7 +21,50 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 
 std::string where(const Frame& frame) { return fmt::format("{} {}:{}", frame.function, frame.file, frame.line); }
 
+// A label as Go 1.27 prints it: bare when it is only letters, digits, '.',
+// '/' and '_', else quoted with Go's escapes; other UTF-8 is kept as is,
+// for a person to read.
+void write_label_text(Out out, std::string_view text) {
+  const bool bare = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '/' || c == '_';
+  });
+  if (bare) {
+    fmt::format_to(out, "{}", text);
+    return;
+  }
+  *out++ = '"';
+  for (const char c : text) {
+    switch (c) {
+      case '"': fmt::format_to(out, "\\\""); break;
+      case '\\': fmt::format_to(out, "\\\\"); break;
+      case '\n': fmt::format_to(out, "\\n"); break;
+      case '\r': fmt::format_to(out, "\\r"); break;
+      case '\t': fmt::format_to(out, "\\t"); break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          fmt::format_to(out, "\\x{:02x}", static_cast<unsigned char>(c));
+        } else {
+          *out++ = c;
+        }
+    }
+  }
+  *out++ = '"';
+}
+
+// {key: value, "other key": "a \"b\""}
+void write_labels(Out out, const std::vector<Label>& labels) {
+  *out++ = '{';
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0) fmt::format_to(out, ", ");
+    write_label_text(out, labels[i].key);
+    fmt::format_to(out, ": ");
+    write_label_text(out, labels[i].value);
+  }
+  *out++ = '}';
+}
+
 std::string heading_state(const LeakGroup& group) {
+  if (!group.example.unreadable_header.empty()) return "header not read";
   if (!group.max_wait_minutes) return std::string(group.state);
   return fmt::format("{}, {} minutes", group.state, *group.max_wait_minutes);
 }
@@ -50,15 +94,28 @@ void write_group(Out out, std::size_t number, const LeakGroup& group) {
   if (group.created_by) {
     fmt::format_to(out, "    created by  {}\n", where(*group.created_by));
   }
+  if (!group.example.labels.empty()) {
+    fmt::format_to(out, "    labels      ");
+    write_labels(out, group.example.labels);
+    fmt::format_to(out, "{}\n", group.count() > 1 ? fmt::format(" (goroutine {})", group.example.id) : "");
+  }
+  if (!group.example.unreadable_header.empty()) {
+    fmt::format_to(out, "    header      {} (a form goleakcheck cannot read: counted as blocked)\n",
+                   group.example.unreadable_header);
+  }
   fmt::format_to(out, "    ids         {}\n", fmt::join(group.ids, " "));
   fmt::format_to(out, "    stack of goroutine {}:\n", group.example.id);
   write_stack(out, group.example, "        ");
 }
 
 void write_grown_stack(Out out, std::size_t number, const StackGrowth& growth) {
-  fmt::format_to(out, "\n#{}  +{} goroutines with this stack ({} before, {} after){}\n", number, growth.growth(),
-                 growth.before, growth.after,
-                 growth.stack.labels.empty() ? "" : fmt::format(", labels {}", growth.stack.labels));
+  fmt::format_to(out, "\n#{}  +{} goroutines with this stack ({} before, {} after)", number, growth.growth(),
+                 growth.before, growth.after);
+  if (!growth.stack.labels.empty()) {
+    fmt::format_to(out, ", labels ");
+    write_labels(out, growth.stack.labels);
+  }
+  *out++ = '\n';
   // debug=1 gives no state: the stack stayed, whether parked or busy.
   if (const Frame* site = growth.stack.blocking_site()) fmt::format_to(out, "    at          {}\n", where(*site));
   fmt::format_to(out, "    stack:\n");
@@ -78,6 +135,10 @@ std::string render_summary(const Snapshot& snapshot, std::size_t max_groups) {
   Out out(text);
   fmt::format_to(out, "{}{}\n", plural(snapshot.goroutines.size(), "goroutine", "goroutines"),
                  snapshot.truncated ? " (the dump was cut off: the last record is partial, more were not written)" : "");
+  if (const std::size_t unreadable = snapshot.unreadable_records(); unreadable > 0) {
+    fmt::format_to(out, "{} with a header goleakcheck could not read (counted as blocked, state unknown)\n",
+                   plural(unreadable, "goroutine", "goroutines"));
+  }
   std::map<std::string_view, std::size_t> states;
   std::vector<const Goroutine*> blocked;
   for (const Goroutine& g : snapshot.goroutines) {

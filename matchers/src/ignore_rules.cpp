@@ -14,7 +14,8 @@ namespace {
 
 using namespace matchers;
 
-constexpr std::string_view kKeys = "top, any, created-by, blocking-site, state, file, blocked-at-least, id";
+constexpr std::string_view kKeys =
+    "top, any, created-by, blocking-site, state, file, label, blocked-at-least, id";
 
 std::string_view trim(std::string_view text) {
   const std::size_t first = text.find_first_not_of(" \t\r");
@@ -46,8 +47,16 @@ GoroutineMatcher parse_clause(std::string_view clause) {
   if (key == "any") return AnyFunction(FunctionSpec(value));
   if (key == "created-by") return CreatedBy(FunctionSpec(value));
   if (key == "blocking-site") return BlockingSite(FunctionSpec(value));
-  if (key == "state") return State(FunctionSpec(value));
-  if (key == "file") return File(FunctionSpec(value));
+  if (key == "state") return State(TextSpec(value));
+  if (key == "file") return File(TextSpec(value));
+  if (key == "label") {
+    // label: KEY=VALUE, VALUE exact, "prefix..." or "regex:RE".
+    const std::size_t equals = value.find('=');
+    if (equals == std::string_view::npos || trim(value.substr(0, equals)).empty()) {
+      throw Error(ErrorKind::bad_rule, fmt::format("'{}' is not KEY=VALUE (e.g. label: route=/health)", value));
+    }
+    return HasLabel(std::string(trim(value.substr(0, equals))), TextSpec(value.substr(equals + 1)));
+  }
   if (key == "blocked-at-least") {
     std::string_view minutes = value;
     if (minutes.ends_with("m")) minutes.remove_suffix(1);

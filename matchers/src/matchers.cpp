@@ -117,6 +117,17 @@ GoroutineMatcher File(StringMatcher file) {
   return field_matcher("file in its stack or creator", frames_and_creator(&Frame::file), std::move(file));
 }
 
+GoroutineMatcher HasLabel(std::string key, StringMatcher value) {
+  std::string what = fmt::format("label {}", key);
+  return field_matcher(
+      std::move(what),
+      [key = std::move(key)](const Goroutine& g) {
+        const std::string_view* found = g.label(key);
+        return found != nullptr ? std::vector{*found} : std::vector<std::string_view>{};
+      },
+      std::move(value));
+}
+
 GoroutineMatcher BlockedAtLeast(int minutes) {
   // The runtime prints no minutes below one: absent means "less than 1".
   if (minutes <= 0) return ::testing::A<const Goroutine&>();
@@ -127,7 +138,9 @@ GoroutineMatcher GoroutineIds(std::set<std::uint64_t> ids) {
   return ::testing::Field("id", &Goroutine::id, ::testing::AnyOfArray(std::vector(ids.begin(), ids.end())));
 }
 
-StringMatcher FunctionSpec(std::string_view spec) {
+StringMatcher FunctionSpec(std::string_view spec) { return TextSpec(unescape_go_symbol(spec)); }
+
+StringMatcher TextSpec(std::string_view spec) {
   constexpr std::string_view kRegex = "regex:";
   constexpr std::string_view kPrefix = "...";
   if (spec.starts_with(kRegex)) {

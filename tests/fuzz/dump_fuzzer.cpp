@@ -4,7 +4,9 @@
 //   chunks (the input's first byte picks a split point);
 // - only the last record can be partial, and a partial one makes the
 //   snapshot truncated;
-// - every name is a view of the NamePool, readable after the text is gone.
+// - every name is a view of the NamePool, readable after the text is gone;
+// - no record is ever dropped: there are as many records as lines that
+//   start one ("goroutine " and a digit), whatever the rest of the line.
 // Built with libFuzzer by tests/fuzz/run; replayed over saved inputs by the
 // fuzz_replay test otherwise.
 #include <cstdint>
@@ -14,6 +16,7 @@
 
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/profile.hpp"
+#include "../support/record_starts.hpp"
 
 namespace {
 
@@ -26,7 +29,8 @@ void require(bool condition, const char* what) {
 std::size_t touch_names(const goleakcheck::Snapshot& s) {
   std::size_t sum = 0;
   for (const auto& g : s.goroutines) {
-    sum += g.state.size() + g.labels.size();
+    sum += g.state.size() + g.unreadable_header.size();
+    for (const auto& l : g.labels) sum += l.key.size() + l.value.size();
     for (const auto& f : g.frames) sum += static_cast<unsigned char>(f.function.empty() ? 0 : f.function.back()) + f.file.size();
   }
   return sum;
@@ -48,8 +52,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const goleakcheck::Snapshot chunked = reader.finish();
 
   const goleakcheck::Profile profile = goleakcheck::parse_profile(*whole_text);
+  const std::size_t record_starts = goleakcheck::test::count_record_starts(*whole_text);
   whole_text.reset();
 
+  require(whole.goroutines.size() == record_starts, "a line that starts a record did not become one");
   require(whole.goroutines == chunked.goroutines && whole.truncated == chunked.truncated,
           "chunked reading changes the records");
   for (std::size_t i = 0; i + 1 < whole.goroutines.size(); ++i) {
@@ -59,6 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   volatile std::size_t sink = touch_names(whole);
   for (const auto& stack : profile.stacks) {
     for (const auto& f : stack.frames) sink = sink + f.function.size() + f.file.size();
+    for (const auto& l : stack.labels) sink = sink + l.key.size() + l.value.size();
   }
   (void)sink;
   return 0;

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const bool raw = std::string(argv[i]) == "--raw" && i + 1 < argc;
     if (raw) ++i;
-    for (const auto& entry : std::filesystem::directory_iterator(argv[i])) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(argv[i])) {
       if (!entry.is_regular_file()) continue;
       std::ifstream in(entry.path(), std::ios::binary);
       const std::string text((std::istreambuf_iterator<char>(in)), {});

@@ -1,12 +1,14 @@
-// Every form of the debug=2 grammar that the first captures do not show:
-// real captures where a Go on this machine writes the form (Go 1.26 and
-// Debian's Go 1.19), crafted text where none does (Go 1.27's header labels).
+// Every form of the debug=2 grammar that the release captures
+// (release_fixtures_test.cpp) do not show: real captures of single forms,
+// and crafted text that combines them or that no release writes.
 // Also: reading in chunks gives the same records as reading at once, and
 // the runtime's 64 MiB cap is recognised.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "goleakcheck/dump.hpp"
 #include "snapshot_lookup.hpp"
@@ -123,21 +125,61 @@ TEST(DumpFormatsCrafted, OldElisionFormHasNoCount) {
   EXPECT_FALSE(s.truncated);
 }
 
-// Go 1.27 is said to print pprof labels in the header; no Go on this
-// machine does, so the form is crafted from the description. Labels may
-// hold ", " and brackets; the parts around them are still read.
-TEST(DumpFormatsCrafted, LabelsInTheHeader) {
+// The header forms captured from Go 1.26 (tracebacklabels=1) and 1.27 are
+// in release_fixtures_test.cpp; these combine them with every other header
+// part, which the captures show only one at a time.
+TEST(DumpFormatsCrafted, LabelsWithEveryOtherHeaderPart) {
   const Snapshot s = parse_dump(
-      "goroutine 7 [chan receive, 5 minutes, labels:{\"route\":\"/a, b\", \"k\":\"[v]\"}, locked to thread]:\n"
+      "goroutine 7 [chan receive (leaked), 5 minutes, locked to thread, synctest bubble 2 labels:{\"route\": "
+      "\"/a, b\", \"k\": \"[v]:\"}]:\n"
       "main.f()\n\t/a.go:1 +0x1\n\n"
-      "goroutine 8 [select, labels:{}]:\nmain.g()\n\t/a.go:2 +0x1\n");
+      "goroutine 8 [select, 12 minutes, locked to thread] {route: \"/a, b]:\", k: }:\nmain.g()\n\t/a.go:2 +0x1\n");
   ASSERT_THAT(s.goroutines, SizeIs(2));
-  EXPECT_EQ(s.goroutines[0].state, "chan receive");
-  EXPECT_EQ(s.goroutines[0].wait_minutes, 5);
-  EXPECT_EQ(s.goroutines[0].labels, R"({"route":"/a, b", "k":"[v]"})");
-  EXPECT_TRUE(s.goroutines[0].locked_to_thread);
-  EXPECT_EQ(s.goroutines[1].labels, "{}");
-  EXPECT_EQ(s.goroutines[1].state, "select");
+  const Goroutine& go126 = s.goroutines[0];
+  EXPECT_EQ(go126.state, "chan receive");
+  EXPECT_TRUE(go126.leaked_marker);
+  EXPECT_EQ(go126.wait_minutes, 5);
+  EXPECT_TRUE(go126.locked_to_thread);
+  EXPECT_EQ(go126.synctest_bubble, 2u);
+  EXPECT_THAT(go126.labels, ElementsAre(Label{"route", "/a, b"}, Label{"k", "[v]:"}));
+  const Goroutine& go127 = s.goroutines[1];
+  EXPECT_EQ(go127.state, "select");
+  EXPECT_EQ(go127.wait_minutes, 12);
+  EXPECT_TRUE(go127.locked_to_thread);
+  EXPECT_THAT(go127.labels, ElementsAre(Label{"route", "/a, b]:"}, Label{"k", ""}));
+  EXPECT_EQ(s.unreadable_records(), 0u);
+}
+
+// A header in a form the reader does not know is still a record: its id is
+// kept, its frames are read, and it counts as blocked.
+TEST(DumpFormatsCrafted, UnknownHeaderFormsAreKeptAsUnreadableRecords) {
+  const Snapshot s = parse_dump(
+      "goroutine 4 [chan send] <some future field>:\nmain.f()\n\t/a.go:1 +0x1\n\n"
+      "goroutine 5 [running] {k: \"unterminated}:\nmain.g()\n\t/a.go:2 +0x1\n\n"
+      "goroutine 6 (no brackets at all)\nmain.h()\n\t/a.go:3 +0x1\n\n"
+      "goroutine 7 [select]:\nmain.i()\n\t/a.go:4 +0x1\n");
+  ASSERT_THAT(s.goroutines, SizeIs(4));
+  EXPECT_EQ(s.unreadable_records(), 3u);
+  for (std::uint64_t id : {4, 5, 6}) {
+    const Goroutine& g = by_id(s, id);
+    EXPECT_THAT(g.unreadable_header, ::testing::StartsWith(fmt::format("goroutine {} ", id)));
+    EXPECT_TRUE(g.blocked()) << id;
+    ASSERT_THAT(g.frames, SizeIs(1));
+  }
+  EXPECT_EQ(by_id(s, 5).frames[0].function, "main.g");
+  EXPECT_TRUE(by_id(s, 7).unreadable_header.empty());
+  EXPECT_FALSE(s.truncated);
+}
+
+// The runtime escapes dots in an import path's last element; records hold
+// the name as written.
+TEST(DumpFormatsCrafted, EscapedPackageNamesAreDecoded) {
+  const Snapshot s = parse_dump(
+      "goroutine 9 [chan receive]:\ngithub.com/nats-io/nats%2ego.(*Conn).readLoop(0x1)\n\t/m/nats.go:1 +0x1\n"
+      "created by github.com/nats-io/nats%2ego.Connect in goroutine 1\n\t/m/nats.go:2 +0x1\n");
+  EXPECT_EQ(s.goroutines[0].frames[0].function, "github.com/nats-io/nats.go.(*Conn).readLoop");
+  EXPECT_EQ(s.goroutines[0].created_by->function, "github.com/nats-io/nats.go.Connect");
+  EXPECT_EQ(unescape_go_symbol("a%2eb%25c%2"), "a.b%c%2");
 }
 
 TEST(DumpFormatsCrafted, SynctestGroupOfGo124AndMarkersTogether) {

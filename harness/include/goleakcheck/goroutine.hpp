@@ -36,6 +36,15 @@ struct Ancestor {
   friend bool operator==(const Ancestor&, const Ancestor&) = default;
 };
 
+// One pprof label (runtime/pprof.Labels, pprof.Do), decoded: quotes and
+// escapes are gone, so a value may hold any text, newlines included.
+struct Label {
+  std::string_view key;
+  std::string_view value;
+
+  friend bool operator==(const Label&, const Label&) = default;
+};
+
 struct Goroutine {
   std::uint64_t id = 0;
   // The wait reason or status between the brackets, without the " (scan)"
@@ -50,9 +59,16 @@ struct Goroutine {
   bool leaked_marker = false;
   // Go 1.24+: "synctest bubble N" (Go 1.24's "synctest group N").
   std::optional<std::uint64_t> synctest_bubble;
-  // pprof labels printed in the header ("labels:{...}"), as printed; empty
-  // when none.
-  std::string_view labels;
+  // pprof labels printed in the header, in the runtime's order (by key):
+  // Go 1.27 prints them after the brackets (`[chan receive] {k: v}:`) by
+  // default; Go 1.26 inside them with GODEBUG=tracebacklabels=1
+  // (`[chan receive labels:{"k": "v"}]:`). Empty when none were printed.
+  std::vector<Label> labels;
+  // The header line as printed, when it could not be read past the goroutine
+  // id (a form this reader does not know); empty otherwise. Such a record is
+  // kept, with its id and whatever frames follow, and counts as blocked:
+  // what could not be read is never taken for harmless.
+  std::string_view unreadable_header;
   std::vector<Frame> frames;  // innermost first
   // The runtime printed only part of a deep stack. Go 1.21+ says how many
   // frames it left out ("...N frames elided..."); older ones do not (0).
@@ -68,7 +84,11 @@ struct Goroutine {
 
   // Parked in a waiting state (channel, select, lock, IO, sleep, ...), as
   // opposed to running, runnable or in a system call.
-  bool blocked() const { return is_blocked_state(state); }
+  // An unreadable header counts as blocked (see unreadable_header).
+  bool blocked() const { return !unreadable_header.empty() || is_blocked_state(state); }
+
+  // The value of label `key`, or null.
+  const std::string_view* label(std::string_view key) const;
 
   // The user's line that blocks (see goleakcheck::blocking_site).
   const Frame* blocking_site() const;
@@ -78,6 +98,14 @@ struct Goroutine {
   // Field by field; names compare by their text.
   friend bool operator==(const Goroutine&, const Goroutine&) = default;
 };
+
+// A function name as its author wrote it. The linker escapes some bytes of
+// an import path's last element as %XX ('.', '%', '"', spaces and control
+// bytes), and the runtime prints them so: the package nats.go prints as
+// "github.com/nats-io/nats%2ego.(*Conn).readLoop". The readers decode every
+// name they read, so records hold "nats.go"; ignore rules decode their
+// patterns the same way, so both forms match.
+std::string unescape_go_symbol(std::string_view name);
 
 // True for the runtime's and the standard library's plumbing between a
 // blocking call and the code that made it: runtime.*, sync.*, internal/*
@@ -104,6 +132,8 @@ struct Snapshot {
   bool truncated = false;
 
   const Goroutine* find(std::uint64_t id) const;
+  // How many records have an unreadable header (Goroutine::unreadable_header).
+  std::size_t unreadable_records() const;
 };
 
 }  // namespace goleakcheck

@@ -20,7 +20,7 @@ struct StackCount {
   // Innermost first, as the profile prints them: the runtime's own frames
   // are left out, and inlined calls appear as frames of their own.
   std::vector<Frame> frames;
-  std::string_view labels;  // "{"k":"v"}" as printed; empty when none
+  std::vector<Label> labels;  // decoded from `# labels: {"k":"v"}`; empty when none
 
   const Frame* blocking_site() const { return goleakcheck::blocking_site(frames); }
 };

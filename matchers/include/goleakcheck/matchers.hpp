@@ -40,15 +40,23 @@ GoroutineMatcher BlockingSite(StringMatcher function);
 GoroutineMatcher State(StringMatcher state);
 // Any frame's file, or the creator's.
 GoroutineMatcher File(StringMatcher file);
+// A pprof label: the goroutine has label `key` and its value matches
+// (label values are decoded: no quotes or escapes).
+GoroutineMatcher HasLabel(std::string key, StringMatcher value);
 // Blocked for at least this many minutes (the runtime counts from 1 minute).
 GoroutineMatcher BlockedAtLeast(int minutes);
 // One of these goroutine ids (gleak's IgnoringGoroutines).
 GoroutineMatcher GoroutineIds(std::set<std::uint64_t> ids);
 
 // A function given the goleak/gleak way: "pkg.f" exactly, "pkg.f..." as a
-// prefix, "regex:RE" as a POSIX extended regex found anywhere. Throws
-// Error(ErrorKind::bad_rule) for an invalid regex.
+// prefix, "regex:RE" as a POSIX extended regex found anywhere. The runtime's
+// %XX escapes are decoded first ("nats%2ego" is "nats.go", as records hold
+// it), so both forms match. Throws Error(ErrorKind::bad_rule) for an
+// invalid regex.
 StringMatcher FunctionSpec(std::string_view spec);
+// The same three forms for text that is not a function name (states, files,
+// label values), taken as written.
+StringMatcher TextSpec(std::string_view spec);
 
 // gleak's IgnoringTopFunction shorthand: "pkg.f", "pkg.f..." or
 // "pkg.f [chan receive]" (the top function and the exact state).
