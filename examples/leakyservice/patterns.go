@@ -18,6 +18,7 @@ func registerPatterns(mux *http.ServeMux) {
 		"/async":     droppedOutcomePattern,
 		"/lock":      lockPattern,
 		"/waitgroup": waitGroupPattern,
+		"/labelled":  labelledPattern,
 	}
 	for path, run := range patterns {
 		path, run := path, run

@@ -86,6 +86,40 @@ Sorted sort_new_goroutines(const Snapshot& after, const Baseline& baseline, cons
   return sorted;
 }
 
+// The frames two readers both show for a stack: debug=1 and debug=2 hide
+// different runtime frames, so those are left out of the comparison.
+bool same_user_frames(std::span<const Frame> a, std::span<const Frame> b) {
+  const auto user = [](const Frame& f) { return !f.function.starts_with("runtime."); };
+  auto i = a.begin();
+  auto j = b.begin();
+  while (true) {
+    i = std::find_if(i, a.end(), user);
+    j = std::find_if(j, b.end(), user);
+    if (i == a.end() || j == b.end()) return i == a.end() && j == b.end();
+    if (i->function != j->function || i->file != j->file || i->line != j->line) return false;
+    ++i;
+    ++j;
+  }
+}
+
+// Labels for leaks whose headers printed none (every Go before 1.27, and a
+// module that declares an older go line): debug=1 prints every stack's
+// labels. A leak gets them only when every stack like its own carries the
+// same labels; otherwise which goroutine has which cannot be told.
+void attach_profile_labels(std::vector<Goroutine>& leaks, const Profile& profile) {
+  for (Goroutine& g : leaks) {
+    if (!g.labels.empty() || g.frames.empty()) continue;
+    const std::vector<Label>* found = nullptr;
+    bool ambiguous = false;
+    for (const StackCount& stack : profile.stacks) {
+      if (!same_user_frames(g.frames, stack.frames)) continue;
+      if (found != nullptr && *found != stack.labels) ambiguous = true;
+      found = &stack.labels;
+    }
+    if (found != nullptr && !ambiguous) g.labels = *found;
+  }
+}
+
 std::vector<Goroutine> copy_out(const std::vector<const Goroutine*>& goroutines) {
   std::vector<Goroutine> copies;
   copies.reserve(goroutines.size());
@@ -176,6 +210,7 @@ LeakReport Checker::check(const Baseline& baseline) const {
     compare_counts(baseline, backoff, report);
   } else {
     compare_ids(baseline, backoff, report);
+    label_leaks(report);
   }
   report.groups = group_leaks(report.leaks);
   report.baseline_goroutines = baseline.snapshot().goroutines.size();
@@ -216,6 +251,29 @@ void Checker::compare_ids(const Baseline& baseline, detail::Backoff& backoff, Le
     }
     backoff.sleep();
   }
+}
+
+// Leaks with no labels in their headers get them from the debug=1 profile
+// (one small request, only when there are such leaks), and then meet the
+// ignore rules again: a `label:` rule must work on every Go release.
+void Checker::label_leaks(LeakReport& report) const {
+  const bool unlabelled = std::any_of(report.leaks.begin(), report.leaks.end(),
+                                      [](const Goroutine& g) { return g.labels.empty(); });
+  if (!unlabelled) return;
+  const Profile profile = counts();
+  if (std::none_of(profile.stacks.begin(), profile.stacks.end(),
+                   [](const StackCount& s) { return !s.labels.empty(); })) {
+    return;
+  }
+  attach_profile_labels(report.leaks, profile);
+  report.names.push_back(profile.names);
+  std::erase_if(report.leaks, [&](const Goroutine& g) {
+    const Triage t = triage(g, options_);
+    if (t.kind != Triage::ignored) return false;
+    ++report.ignored;
+    ++report.ignore_uses[t.rule].hits;
+    return true;
+  });
 }
 
 // The fallback when ids cannot be trusted: poll debug=1 counts until no

@@ -60,7 +60,7 @@ std::string_view strip_markers(std::string_view reason, Goroutine& g, std::strin
 // True for a line that starts a goroutine record: "goroutine " and a digit.
 // Every such line becomes a record, read or not (DumpReader's contract).
 bool starts_record(std::string_view line) {
-  constexpr std::size_t kPrefix = std::strlen("goroutine ");
+  constexpr std::size_t kPrefix = std::string_view("goroutine ").size();
   return line.size() > kPrefix && line.starts_with("goroutine ") && line[kPrefix] >= '0' && line[kPrefix] <= '9';
 }
 

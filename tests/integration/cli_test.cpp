@@ -9,6 +9,7 @@
 #include "goleakcheck/ignore.hpp"
 #include "goleakcheck/program.hpp"
 #include "leakyservice.hpp"
+#include "record_starts.hpp"
 #include "source_marker.hpp"
 
 namespace goleakcheck {
@@ -270,6 +271,37 @@ TEST(CliOffline, ParseWarnsOfACutDumpAndKeepsItsRecords) {
   ASSERT_EQ(json.size(), 13u);
   EXPECT_EQ(json[12]["partial"], true);
   EXPECT_EQ(json[11]["partial"], false);
+}
+
+// Go 1.27's labelled records were dropped once ("9 goroutines give 8"):
+// every record of every release's capture is read, labels included.
+TEST(CliOffline, ParseReadsEveryRecordOfGo127WithItsLabels) {
+  const std::filesystem::path path = test::fixture("releases/go1.27/goroutine.debug2.txt");
+  const test::CliResult r = test::run_cli({"parse", path.string(), "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json.size(), test::count_record_starts(test::read_file(path)));
+  const auto labelled = std::find_if(json.begin(), json.end(), [](const auto& g) { return !g["labels"].empty(); });
+  ASSERT_NE(labelled, json.end());
+  EXPECT_EQ((*labelled)["labels"]["scenario"], "labelled");
+  EXPECT_EQ((*labelled)["blocking_site"]["function"], "main.leakLabelled.func1.1");
+}
+
+TEST(CliOffline, ParseWarnsOfHeadersItCouldNotReadAndCountsThemBlocked) {
+  const auto path = std::filesystem::temp_directory_path() / ("goleakcheck-odd." + std::to_string(::getpid()));
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "goroutine 1 [running]:\nmain.main()\n\t/a.go:1 +0x1\n\n"
+           "goroutine 7 [chan send] <a field from a future Go>:\nmain.f()\n\t/a.go:2 +0x1\n";
+  }
+  const test::CliResult r = test::run_cli({"parse", path.string()});
+  std::filesystem::remove(path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("warning: 1 goroutine record had a header goleakcheck could not read, first "
+                               "'goroutine 7 [chan send] <a field from a future Go>:'"));
+  EXPECT_THAT(r.out, HasSubstr("2 goroutines\n1 goroutine with a header goleakcheck could not read"));
+  EXPECT_THAT(r.out, HasSubstr("#1  1 goroutine [header not read]"));
 }
 
 TEST(CliOffline, UnreadableDumpExitsTwo) {

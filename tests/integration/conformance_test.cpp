@@ -1,7 +1,8 @@
 // Dump-format conformance: live dumps from examples/leakyservice built with
-// each Go toolchain on the machine (the machine's go, and Debian's
-// golang-1.19-go that scripts/ installs), read over real HTTP. Older
-// runtimes write older forms: no "in goroutine N", "semacquire" for locks.
+// three Go releases (the machine's go, Debian's golang-1.19-go, and Go 1.27
+// fetched through GOTOOLCHAIN and built as a go-1.27 module; scripts/ gets
+// both), read over real HTTP. Older runtimes write older forms: no
+// "in goroutine N", "semacquire" for locks; 1.27 prints labels in headers.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -32,7 +33,8 @@ void PrintTo(const Toolchain& t, std::ostream* os) { *os << t.name; }
 // Endpoint -> the source file holding its "// leak:NAME" marker.
 const std::map<std::string, std::string> kPatterns = {
     {"timeout", "timeout.go"}, {"ncast", "ncast.go"}, {"range", "rangeloop.go"}, {"premature", "premature.go"},
-    {"async", "async.go"},     {"lock", "lock.go"},   {"waitgroup", "waitgroup.go"}};
+    {"async", "async.go"},     {"lock", "lock.go"},   {"waitgroup", "waitgroup.go"},
+    {"labelled", "labelled.go"}};
 
 class ConformanceTest : public ::testing::TestWithParam<Toolchain> {
  protected:
@@ -40,7 +42,7 @@ class ConformanceTest : public ::testing::TestWithParam<Toolchain> {
     if (GetParam().binary.empty()) {
       GTEST_SKIP() << GetParam().name
                    << " is not installed, so leakyservice was not built with it; scripts/test installs "
-                      "golang-1.19-go";
+                      "golang-1.19-go and fetches Go 1.27 (GO127_EXECUTABLE)";
     }
   }
 
@@ -136,11 +138,46 @@ TEST_P(ConformanceTest, EveryPatternIsCaughtAndEveryFixIsClean) {
   EXPECT_NO_GOROUTINE_LEAKS(fixed);
 }
 
+// A leak started inside pprof.Do: caught with its exact count, blocking
+// line and labels on every release, from the header on 1.27 and from the
+// debug=1 profile before.
+TEST_P(ConformanceTest, LabelledLeakIsCaughtWithItsLabels) {
+  Program program = launch();
+  testing::LeakGuard guard(program);
+  test::get(program, "/labelled");
+  test::get(program, "/labelled");
+  const LeakReport report = guard.check();
+  ASSERT_THAT(report.groups, SizeIs(1)) << render_text(report);
+  const LeakGroup& group = report.groups.front();
+  EXPECT_EQ(group.count(), 2u);
+  EXPECT_EQ(group.state, "chan send");
+  EXPECT_EQ(group.blocking_site.function, "main.labelledPattern.func1.1");
+  EXPECT_EQ(group.blocking_site.line, test::marker_line(test::leakyservice_source("labelled.go"), "labelled"));
+  const std::vector<Label> labels = {{"route", "/labelled"}, {"scenario", "labelled"}, {"tenant", "ACME Corp"}};
+  for (const Goroutine& g : report.leaks) EXPECT_EQ(g.labels, labels) << g.id;
+  EXPECT_THAT(render_text(report),
+              ::testing::HasSubstr("labels      {route: /labelled, scenario: labelled, tenant: \"ACME Corp\"}"));
+}
+
+// A label rule works on every release, headers or not.
+TEST_P(ConformanceTest, LabelRulesIgnoreTheLabelledLeakOnEveryRelease) {
+  Program program = launch();
+  CheckOptions options;
+  options.ignores.push_back(parse_ignore_rule("label: tenant=ACME..."));
+  testing::LeakGuard guard(program, options);
+  test::get(program, "/labelled");
+  const LeakReport report = guard.check();
+  EXPECT_TRUE(report.clean()) << render_text(report);
+  EXPECT_EQ(report.ignored, 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Toolchains, ConformanceTest,
                          ::testing::Values(Toolchain{"go", GOLEAKCHECK_LEAKYSERVICE_BIN, true},
-                                           Toolchain{"go1.19", GOLEAKCHECK_LEAKYSERVICE_GO119_BIN, false}),
+                                           Toolchain{"go1.19", GOLEAKCHECK_LEAKYSERVICE_GO119_BIN, false},
+                                           Toolchain{"go1.27", GOLEAKCHECK_LEAKYSERVICE_GO127_BIN, true}),
                          [](const ::testing::TestParamInfo<Toolchain>& info) {
-                           return info.param.name == "go" ? std::string("machine_go") : std::string("go1_19");
+                           if (info.param.name == "go") return std::string("machine_go");
+                           return info.param.name == "go1.19" ? std::string("go1_19") : std::string("go1_27");
                          });
 
 }  // namespace

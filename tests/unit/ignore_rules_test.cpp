@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/ignore.hpp"
@@ -55,6 +57,27 @@ TEST(IgnoreRules, OneRulePerLineWithCommentsAndEveryKey) {
   EXPECT_FALSE(rules[6].matches(g(32)));  // blocked under a minute
   EXPECT_TRUE(rules[7].matches(g(9)));
   EXPECT_FALSE(rules[7].matches(g(13)));
+}
+
+// Labels and escaped names, on Go 1.27's capture of tests/capture/waitstates.
+TEST(IgnoreRules, LabelRulesMatchDecodedValuesExactlyByPrefixOrRegex) {
+  const Snapshot s = parse_dump(test::read_file(test::fixture("releases/go1.27/goroutine.debug2.txt")));
+  const auto matched = [&](std::string_view rule) {
+    const Ignore ignore = parse_ignore_rule(rule);
+    return std::count_if(s.goroutines.begin(), s.goroutines.end(), [&](const Goroutine& g) { return ignore.matches(g); });
+  };
+  EXPECT_EQ(matched("label: scenario=labelled"), 1);
+  EXPECT_EQ(matched("label: scenario=label"), 0);
+  EXPECT_EQ(matched("label: scenario=label..."), 1);
+  EXPECT_EQ(matched("label: with space=a b"), 1);
+  EXPECT_EQ(matched("label: evil=regex:goroutine 999"), 1);
+  EXPECT_EQ(matched("label: nosuchkey=labelled"), 0);
+  EXPECT_EQ(matched("label: scenario=labelled && state: chan receive"), 1);
+  EXPECT_EQ(matched("label: scenario=labelled && state: chan send"), 0);
+  // Both spellings of a package with a dot in its name.
+  EXPECT_EQ(matched("top: goleakcheck.test/waitstates/nats.go.Park"), 1);
+  EXPECT_EQ(matched("top: goleakcheck.test/waitstates/nats%2ego.Park"), 1);
+  EXPECT_EQ(matched("any: goleakcheck.test/waitstates/nats%2ego..."), 1);
 }
 
 TEST(IgnoreRules, MalformedRulesNameFileLineTextAndWhatIsExpected) {

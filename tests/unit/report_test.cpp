@@ -113,5 +113,54 @@ TEST(RenderJson, CleanVerdictAndNullCreator) {
   EXPECT_TRUE(json["groups"][0]["created_by"].is_null());
 }
 
+// The labelled leak of Go 1.27's capture, and a record whose header could
+// not be read, as a report shows them.
+LeakReport labelled_and_unreadable() {
+  static const Snapshot s = parse_dump(test::read_file(test::fixture("releases/go1.27/goroutine.debug2.txt")) +
+                                       "\ngoroutine 77 [chan send] <a future field>:\nmain.f()\n\t/a.go:1 +0x1\n");
+  LeakReport report;
+  for (const Goroutine& g : s.goroutines) {
+    if (!g.labels.empty() || !g.unreadable_header.empty()) report.leaks.push_back(g);
+  }
+  report.groups = group_leaks(report.leaks);
+  return report;
+}
+
+TEST(RenderText, ShowsLabelsQuotedOnlyWhereNeededAndUnreadableHeaders) {
+  const std::string text = render_text(labelled_and_unreadable());
+  EXPECT_THAT(text, HasSubstr("LEAK: 2 goroutines blocked at 2 places"));
+  EXPECT_THAT(text, HasSubstr(R"(    labels      {evil: "x]:\n\ngoroutine 999 [running]:", quote: "say \"hi\" {ok}, \\ done", )"
+                              "scenario: labelled, unicode: \"gr\u00fc\u00dfe \u4e16\u754c\", \"with space\": \"a b\"}\n"));
+  EXPECT_THAT(text, HasSubstr("#2  1 goroutine [header not read]\n"));
+  EXPECT_THAT(text, HasSubstr("    header      goroutine 77 [chan send] <a future field>: (a form goleakcheck cannot "
+                              "read: counted as blocked)\n"));
+}
+
+TEST(RenderJson, LabelsAreAnObjectOfDecodedValuesAndUnreadableHeadersAreKept) {
+  const auto json = nlohmann::json::parse(render_json(labelled_and_unreadable()));
+  ASSERT_EQ(json["leaks"].size(), 2u);
+  const auto& labelled = json["leaks"][0];
+  EXPECT_EQ(labelled["labels"]["evil"], "x]:\n\ngoroutine 999 [running]:");
+  EXPECT_EQ(labelled["labels"]["with space"], "a b");
+  EXPECT_EQ(labelled["labels"]["unicode"], "gr\u00fc\u00dfe \u4e16\u754c");
+  EXPECT_TRUE(labelled["unreadable_header"].is_null());
+  EXPECT_EQ(json["groups"][0]["labels"]["scenario"], "labelled");
+  EXPECT_EQ(json["leaks"][1]["unreadable_header"], "goroutine 77 [chan send] <a future field>:");
+  EXPECT_TRUE(json["leaks"][1]["labels"].empty());
+}
+
+// A label value may hold bytes that are not UTF-8 (Go's "\xff"); the
+// report replaces them instead of losing the verdict.
+TEST(RenderJson, InvalidUtf8InALabelKeepsTheVerdict) {
+  const Snapshot s = parse_dump("goroutine 5 [select] {k: \"a\\xffb\"}:\nmain.f()\n\t/a.go:1 +0x1\n");
+  ASSERT_EQ(s.goroutines[0].labels[0].value, "a\xff" "b");
+  LeakReport report;
+  report.leaks = s.goroutines;
+  report.groups = group_leaks(report.leaks);
+  const auto json = nlohmann::json::parse(render_json(report));
+  EXPECT_EQ(json["verdict"], "leak");
+  EXPECT_EQ(json["leaks"][0]["labels"]["k"], "a\ufffd" "b");
+}
+
 }  // namespace
 }  // namespace goleakcheck
