@@ -1,6 +1,5 @@
 #include "offline_commands.hpp"
 
-#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -55,7 +54,20 @@ bool looks_like_profile(std::string_view start) {
 }  // namespace
 
 int parse(const ParseOptions& options) {
-  DumpReader dump;
+  const bool json = options.format == "json";
+  // Records are summarised or written as they are read, never all kept.
+  DumpSummary summary;
+  GoroutineJsonStream json_records(std::cout);
+  std::size_t unreadable = 0;
+  std::string first_unreadable;
+  DumpReader dump([&](const Goroutine& g) {
+    if (!g.unreadable_header.empty() && unreadable++ == 0) first_unreadable = g.unreadable_header;
+    if (json) {
+      json_records.add(g);
+    } else {
+      summary.add(g);
+    }
+  });
   std::string profile_text;
   std::optional<bool> is_profile;  // decided by the first chunk
   const bool cut = read_source(options, [&](std::string_view chunk) {
@@ -66,32 +78,29 @@ int parse(const ParseOptions& options) {
       dump.feed(chunk);
     }
   });
-  const bool json = options.format == "json";
   if (is_profile.value_or(false)) {
     const Profile profile = parse_profile(profile_text);
     if (profile.truncated) std::cerr << "goleakcheck: warning: the profile was cut off; counts are missing\n";
     std::cout << (json ? render_profile_json(profile) : render_profile_summary(profile));
     return 0;
   }
-  const Snapshot snapshot = dump.finish(cut);
-  if (snapshot.truncated) {
+  const Snapshot finished = dump.finish(cut);
+  if (finished.truncated) {
     std::cerr << fmt::format(
         "goleakcheck: warning: the dump was cut off after {} bytes{}; its last goroutine may be partial and later ones "
         "are missing\n",
-        snapshot.bytes, snapshot.bytes == kRuntimeDumpCap ? " (the runtime's 64 MiB cap)" : "");
+        finished.bytes, finished.bytes == kRuntimeDumpCap ? " (the runtime's 64 MiB cap)" : "");
   }
-  if (const std::size_t unreadable = snapshot.unreadable_records(); unreadable > 0) {
-    const Goroutine& first = *std::find_if(snapshot.goroutines.begin(), snapshot.goroutines.end(),
-                                           [](const Goroutine& g) { return !g.unreadable_header.empty(); });
+  if (unreadable > 0) {
     std::cerr << fmt::format(
         "goleakcheck: warning: {} goroutine record{} had a header goleakcheck could not read, first '{}'; they are "
         "kept with their ids and frames and count as blocked (please report the Go version that wrote it)\n",
-        unreadable, unreadable == 1 ? "" : "s", first.unreadable_header);
+        unreadable, unreadable == 1 ? "" : "s", first_unreadable);
   }
   if (json) {
-    write_goroutines_json(std::cout, snapshot.goroutines);
+    json_records.finish();
   } else {
-    std::cout << render_summary(snapshot);
+    std::cout << render_summary(std::move(summary), finished);
   }
   return 0;
 }

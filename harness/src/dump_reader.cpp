@@ -121,6 +121,7 @@ bool parse_location(std::string_view line, Frame& frame, NamePool& names) {
 struct DumpReader::State {
   enum class Awaiting { nothing, frame, creator };
 
+  RecordHandler on_record;  // empty: collect into the snapshot
   std::shared_ptr<NamePool> names = std::make_shared<NamePool>();
   detail::LineSplitter lines;
   Snapshot snapshot;
@@ -166,10 +167,17 @@ struct DumpReader::State {
   }
 
   void finish_record(bool partial = false) {
-    current.frames.assign(frames.begin(), frames.end());
     current.partial = partial;
-    snapshot.goroutines.push_back(std::move(current));
     in_record = false;
+    if (on_record) {
+      // Lend the reused frame vector instead of copying it.
+      current.frames.swap(frames);
+      on_record(current);
+      current.frames.swap(frames);
+      return;
+    }
+    current.frames.assign(frames.begin(), frames.end());
+    snapshot.goroutines.push_back(std::move(current));
   }
 
   std::vector<Frame>& frame_list() { return in_ancestors ? current.ancestors.back().frames : frames; }
@@ -248,6 +256,7 @@ struct DumpReader::State {
 };
 
 DumpReader::DumpReader() : state_(std::make_unique<State>()) {}
+DumpReader::DumpReader(RecordHandler on_record) : DumpReader() { state_->on_record = std::move(on_record); }
 DumpReader::DumpReader(DumpReader&&) noexcept = default;
 DumpReader& DumpReader::operator=(DumpReader&&) noexcept = default;
 DumpReader::~DumpReader() = default;
@@ -257,6 +266,8 @@ void DumpReader::feed(std::string_view chunk) {
   s.snapshot.bytes += chunk.size();
   s.lines.feed(chunk, [&s](std::string_view line) { s.take_line(line); });
 }
+
+std::shared_ptr<const NamePool> DumpReader::names() const { return state_->names; }
 
 Snapshot DumpReader::finish(bool cut_off) {
   State& s = *state_;

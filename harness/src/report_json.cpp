@@ -81,27 +81,20 @@ Json to_json(const std::vector<Goroutine>& goroutines) {
 
 }  // namespace
 
-void write_goroutines_json(std::ostream& out, const std::vector<Goroutine>& goroutines) {
-  if (goroutines.empty()) {
-    out << "[]\n";
-    return;
-  }
+void GoroutineJsonStream::add(const Goroutine& g) {
   // The same text as the whole array dumped with an indent of 2, without
   // ever holding the whole array: each record one level deeper.
-  out << "[";
-  const char* separator = "\n";
-  for (const Goroutine& g : goroutines) {
-    const std::string record = dump(to_json(g), 2);
-    out << separator << "  ";
-    std::size_t from = 0;
-    for (std::size_t newline; (newline = record.find('\n', from)) != std::string::npos; from = newline + 1) {
-      out.write(record.data() + from, static_cast<std::streamsize>(newline + 1 - from)) << "  ";
-    }
-    out.write(record.data() + from, static_cast<std::streamsize>(record.size() - from));
-    separator = ",\n";
+  const std::string record = dump(to_json(g), 2);
+  out_ << (records_ == 0 ? "[\n" : ",\n") << "  ";
+  std::size_t from = 0;
+  for (std::size_t newline; (newline = record.find('\n', from)) != std::string::npos; from = newline + 1) {
+    out_.write(record.data() + from, static_cast<std::streamsize>(newline + 1 - from)) << "  ";
   }
-  out << "\n]\n";
+  out_.write(record.data() + from, static_cast<std::streamsize>(record.size() - from));
+  ++records_;
 }
+
+void GoroutineJsonStream::finish() { out_ << (records_ == 0 ? "[]\n" : "\n]\n"); }
 
 std::string render_profile_json(const Profile& profile) {
   Json stacks = Json::array();

@@ -130,26 +130,20 @@ std::uint64_t total_growth(const std::vector<StackGrowth>& grown) {
 
 }  // namespace
 
-std::string render_summary(const Snapshot& snapshot, std::size_t max_groups) {
+std::string render_summary(DumpSummary summary, const Snapshot& dump, std::size_t max_groups) {
   std::string text;
   Out out(text);
-  fmt::format_to(out, "{}{}\n", plural(snapshot.goroutines.size(), "goroutine", "goroutines"),
-                 snapshot.truncated ? " (the dump was cut off: the last record is partial, more were not written)" : "");
-  if (const std::size_t unreadable = snapshot.unreadable_records(); unreadable > 0) {
+  fmt::format_to(out, "{}{}\n", plural(summary.goroutines, "goroutine", "goroutines"),
+                 dump.truncated ? " (the dump was cut off: the last record is partial, more were not written)" : "");
+  if (summary.unreadable > 0) {
     fmt::format_to(out, "{} with a header goleakcheck could not read (counted as blocked, state unknown)\n",
-                   plural(unreadable, "goroutine", "goroutines"));
+                   plural(summary.unreadable, "goroutine", "goroutines"));
   }
-  std::map<std::string_view, std::size_t> states;
-  std::vector<const Goroutine*> blocked;
-  for (const Goroutine& g : snapshot.goroutines) {
-    ++states[g.state];
-    if (g.blocked()) blocked.push_back(&g);
-  }
-  std::vector<std::pair<std::string_view, std::size_t>> by_count(states.begin(), states.end());
+  std::vector<std::pair<std::string_view, std::size_t>> by_count(summary.states.begin(), summary.states.end());
   std::stable_sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [state, count] : by_count) fmt::format_to(out, "{:>10}  {}\n", count, state);
 
-  const std::vector<LeakGroup> groups = group_leaks(blocked);
+  const std::vector<LeakGroup> groups = summary.blocked.take();
   if (!groups.empty()) {
     fmt::format_to(out, "\nblocked goroutines by blocking site (the largest {} of {} groups):\n",
                    std::min(max_groups, groups.size()), groups.size());

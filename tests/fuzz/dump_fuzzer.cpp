@@ -1,7 +1,8 @@
 // A fuzz target for both readers. Besides "no crash, no sanitizer report",
 // it checks properties every input must keep:
 // - the DumpReader gives the same records however the text is split into
-//   chunks (the input's first byte picks a split point);
+//   chunks (the input's first byte picks a split point), and the same
+//   records whether it collects them or streams them to a handler;
 // - only the last record can be partial, and a partial one makes the
 //   snapshot truncated;
 // - every name is a view of the NamePool, readable after the text is gone;
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/profile.hpp"
@@ -51,11 +53,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   reader.feed(std::string_view(*whole_text).substr(std::min(split, whole_text->size())));
   const goleakcheck::Snapshot chunked = reader.finish();
 
+  std::vector<goleakcheck::Goroutine> streamed;
+  goleakcheck::DumpReader streaming([&](const goleakcheck::Goroutine& g) { streamed.push_back(g); });
+  streaming.feed(std::string_view(*whole_text).substr(0, split));
+  streaming.feed(std::string_view(*whole_text).substr(std::min(split, whole_text->size())));
+  const goleakcheck::Snapshot streamed_end = streaming.finish();
+
   const goleakcheck::Profile profile = goleakcheck::parse_profile(*whole_text);
   const std::size_t record_starts = goleakcheck::test::count_record_starts(*whole_text);
   whole_text.reset();
 
   require(whole.goroutines.size() == record_starts, "a line that starts a record did not become one");
+  require(streamed == whole.goroutines && streamed_end.goroutines.empty() && streamed_end.truncated == whole.truncated,
+          "streaming the records changes them");
   require(whole.goroutines == chunked.goroutines && whole.truncated == chunked.truncated,
           "chunked reading changes the records");
   for (std::size_t i = 0; i + 1 < whole.goroutines.size(); ++i) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -21,14 +22,35 @@ inline constexpr std::size_t kRuntimeDumpCap = std::size_t{64} << 20;
 // Forgiving: text before the first record (a panic message, log lines), junk
 // between records and lines it does not know are skipped without losing the
 // records around them. Never throws on malformed text.
+//
+// Never drops a goroutine: every line that starts with "goroutine " and a
+// digit starts a record, so a snapshot has exactly as many records as the
+// text has such lines. A header it cannot read past the id is kept as
+// Goroutine::unreadable_header, and that record counts as blocked.
+//
+// Worst case linear in the text. Not thread-safe; one reader per dump.
+// Receives each record of a streaming DumpReader (see there).
+using RecordHandler = std::function<void(const Goroutine&)>;
+
 class DumpReader {
  public:
+  // Collects every record into the snapshot that finish() returns.
   DumpReader();
+  // Hands each record to `on_record` as soon as it is complete, in dump
+  // order, and keeps none: memory stays flat in the number of goroutines.
+  // The record passed is valid only during the call; its string_views stay
+  // valid as long as names() (Snapshot::names after finish()). A dump cut
+  // off inside a record hands that record over, partial, from finish().
+  // finish() then returns a snapshot with no goroutines.
+  explicit DumpReader(RecordHandler on_record);
   DumpReader(DumpReader&&) noexcept;
   DumpReader& operator=(DumpReader&&) noexcept;
   ~DumpReader();
 
   void feed(std::string_view chunk);
+
+  // The pool every record's names point into; shared with the snapshot.
+  std::shared_ptr<const NamePool> names() const;
 
   // The snapshot of everything fed. A dump that ends inside a record keeps
   // that record, marked partial, and is marked truncated; so is one of

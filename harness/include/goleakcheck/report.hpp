@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <iosfwd>
+#include <map>
+#include <tuple>
 #include <optional>
 #include <span>
 #include <string>
@@ -67,10 +69,38 @@ struct LeakReport {
   std::size_t leak_count() const { return leaks.size(); }
 };
 
-// Groups blocked goroutines by (state, blocking site, creator), largest
-// group first, then by blocking site for a stable order.
+// Groups blocked goroutines by (state, blocking site, creator), one at a
+// time, so that a dump read as a stream need not be kept: each goroutine is
+// copied only while it is its group's lowest id. The groups' names point
+// where the goroutines' did. O(log groups) per add.
+class LeakGrouper {
+ public:
+  void add(const Goroutine& g);
+  // Largest group first, then by key for a stable order; the grouper is
+  // empty afterwards.
+  std::vector<LeakGroup> take();
+
+  using FrameKey = std::tuple<std::string_view, std::string_view, int>;
+
+ private:
+  using GroupKey = std::tuple<std::string_view, FrameKey, FrameKey>;
+  std::map<GroupKey, LeakGroup> groups_;
+};
+
+// LeakGrouper over a whole list.
 std::vector<LeakGroup> group_leaks(const std::vector<Goroutine>& leaks);
 std::vector<LeakGroup> group_leaks(std::span<const Goroutine* const> leaks);
+
+// A dump at a glance, collected record by record (DumpReader's streaming
+// form): goroutines per state and the blocked ones grouped.
+struct DumpSummary {
+  std::size_t goroutines = 0;
+  std::size_t unreadable = 0;  // records with Goroutine::unreadable_header
+  std::map<std::string_view, std::size_t> states;
+  LeakGrouper blocked;
+
+  void add(const Goroutine& g);
+};
 
 // The report a person reads: one section per group with its state, blocking
 // site, creator, ids and one full stack.
@@ -80,8 +110,18 @@ std::string render_text(const LeakReport& report);
 std::string render_json(const LeakReport& report);
 
 // A JSON array of goroutine records, each as in the report's "leaks",
-// written one record at a time: a dump of 100,000s stays a stream.
-void write_goroutines_json(std::ostream& out, const std::vector<Goroutine>& goroutines);
+// written one record at a time as they are added: a dump of 100,000s
+// stays a stream. finish() closes the array; `out` must outlive the stream.
+class GoroutineJsonStream {
+ public:
+  explicit GoroutineJsonStream(std::ostream& out) : out_(out) {}
+  void add(const Goroutine& g);
+  void finish();
+
+ private:
+  std::ostream& out_;
+  std::size_t records_ = 0;
+};
 
 // A debug=1 profile as JSON: its total and each stack with its count.
 std::string render_profile_json(const Profile& profile);
@@ -91,6 +131,7 @@ std::string render_profile_summary(const Profile& profile, std::size_t max_stack
 
 // A dump at a glance: goroutines per state, then the blocked ones grouped
 // by (state, blocking site, creator), the largest `max_groups` groups.
-std::string render_summary(const Snapshot& snapshot, std::size_t max_groups = 10);
+// `dump` is what DumpReader::finish returned: whether it was cut off.
+std::string render_summary(DumpSummary summary, const Snapshot& dump, std::size_t max_groups = 10);
 
 }  // namespace goleakcheck
