@@ -1,6 +1,9 @@
 #include "offline_commands.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <thread>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -15,6 +18,7 @@
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/profile.hpp"
 #include "goleakcheck/report.hpp"
+#include "dump_parts.hpp"
 
 namespace goleakcheck::cli {
 
@@ -51,17 +55,104 @@ bool looks_like_profile(std::string_view start) {
   return start.substr(0, start.find('\n')).find(" profile: total ") != std::string_view::npos;
 }
 
+// The first line of a file, or what there is of it in its first 4 KiB.
+std::string read_start(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::string start(4096, '\0');
+  file.read(start.data(), static_cast<std::streamsize>(start.size()));
+  start.resize(static_cast<std::size_t>(file.gcount()));
+  return start;
+}
+
+}  // namespace
+
+namespace {
+
+// One piece of a dump as it was read: its records went to `on_record`;
+// this keeps what the warnings need and the pool the records point into.
+struct Piece {
+  std::size_t unreadable = 0;
+  std::string first_unreadable;
+  Snapshot end;  // DumpReader::finish: bytes, truncated, names
+
+  // A reader that counts unreadable headers, then hands records on.
+  DumpReader reader(RecordHandler on_record) {
+    return DumpReader([this, on_record = std::move(on_record)](const Goroutine& g) {
+      if (!g.unreadable_header.empty() && unreadable++ == 0) first_unreadable = g.unreadable_header;
+      on_record(g);
+    });
+  }
+};
+
+// What the pieces say together, to stderr. Only the last piece can be cut.
+void warn(const std::vector<Piece>& pieces) {
+  std::size_t bytes = 0;
+  std::size_t unreadable = 0;
+  const std::string* first_unreadable = nullptr;
+  for (const Piece& piece : pieces) {
+    bytes += piece.end.bytes;
+    unreadable += piece.unreadable;
+    if (first_unreadable == nullptr && piece.unreadable > 0) first_unreadable = &piece.first_unreadable;
+  }
+  if (pieces.back().end.truncated) {
+    std::cerr << fmt::format(
+        "goleakcheck: warning: the dump was cut off after {} bytes{}; its last goroutine may be partial and later ones "
+        "are missing\n",
+        bytes, bytes == kRuntimeDumpCap ? " (the runtime's 64 MiB cap)" : "");
+  }
+  if (unreadable > 0) {
+    std::cerr << fmt::format(
+        "goleakcheck: warning: {} goroutine record{} had a header goleakcheck could not read, first '{}'; they are "
+        "kept with their ids and frames and count as blocked (please report the Go version that wrote it)\n",
+        unreadable, unreadable == 1 ? "" : "s", *first_unreadable);
+  }
+}
+
+// A regular file large enough to be worth reading with every core; a pipe,
+// stdin or a URL is read in one pass.
+std::uint64_t parallel_file_size(const std::string& source) {
+  constexpr std::uint64_t kWorthIt = std::uint64_t{8} << 20;
+  std::error_code error;
+  if (source == "-" || source.find("://") != std::string::npos || !std::filesystem::is_regular_file(source, error)) {
+    return 0;
+  }
+  const std::uint64_t size = std::filesystem::file_size(source, error);
+  return !error && size >= kWorthIt ? size : 0;
+}
+
+// The summary of a large file, each piece read by its own core.
+void summarize_in_pieces(const std::string& path, std::uint64_t size) {
+  const std::vector<std::uint64_t> cuts =
+      record_aligned_cuts(path, size, std::max(1U, std::min(4U, std::thread::hardware_concurrency())));
+  std::vector<Piece> pieces(cuts.size());
+  std::vector<DumpSummary> summaries(cuts.size());
+  for_each_piece_at_once(cuts.size(), [&](std::size_t i) {
+    const bool last = i + 1 == cuts.size();
+    DumpReader reader = pieces[i].reader([&summary = summaries[i]](const Goroutine& g) { summary.add(g); });
+    feed_file_range(path, cuts[i], last ? size : cuts[i + 1], reader);
+    // Only the whole file can be at the runtime's cap.
+    pieces[i].end = reader.finish(last && size == kRuntimeDumpCap);
+  });
+  for (std::size_t i = 1; i < summaries.size(); ++i) summaries[0].merge(std::move(summaries[i]));
+  warn(pieces);
+  std::cout << render_summary(std::move(summaries[0]), pieces.back().end);
+}
+
 }  // namespace
 
 int parse(const ParseOptions& options) {
   const bool json = options.format == "json";
-  // Records are summarised or written as they are read, never all kept.
+  if (const std::uint64_t size = parallel_file_size(options.source);
+      size > 0 && !json && !looks_like_profile(read_start(options.source))) {
+    summarize_in_pieces(options.source, size);
+    return 0;
+  }
+  // One pass: records are summarised or written as they are read, never
+  // all kept.
   DumpSummary summary;
   GoroutineJsonStream json_records(std::cout);
-  std::size_t unreadable = 0;
-  std::string first_unreadable;
-  DumpReader dump([&](const Goroutine& g) {
-    if (!g.unreadable_header.empty() && unreadable++ == 0) first_unreadable = g.unreadable_header;
+  std::vector<Piece> whole(1);
+  DumpReader dump = whole[0].reader([&](const Goroutine& g) {
     if (json) {
       json_records.add(g);
     } else {
@@ -84,23 +175,12 @@ int parse(const ParseOptions& options) {
     std::cout << (json ? render_profile_json(profile) : render_profile_summary(profile));
     return 0;
   }
-  const Snapshot finished = dump.finish(cut);
-  if (finished.truncated) {
-    std::cerr << fmt::format(
-        "goleakcheck: warning: the dump was cut off after {} bytes{}; its last goroutine may be partial and later ones "
-        "are missing\n",
-        finished.bytes, finished.bytes == kRuntimeDumpCap ? " (the runtime's 64 MiB cap)" : "");
-  }
-  if (unreadable > 0) {
-    std::cerr << fmt::format(
-        "goleakcheck: warning: {} goroutine record{} had a header goleakcheck could not read, first '{}'; they are "
-        "kept with their ids and frames and count as blocked (please report the Go version that wrote it)\n",
-        unreadable, unreadable == 1 ? "" : "s", first_unreadable);
-  }
+  whole[0].end = dump.finish(cut);
+  warn(whole);
   if (json) {
     json_records.finish();
   } else {
-    std::cout << render_summary(std::move(summary), finished);
+    std::cout << render_summary(std::move(summary), whole[0].end);
   }
   return 0;
 }

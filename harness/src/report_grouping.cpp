@@ -30,6 +30,20 @@ void LeakGrouper::add(const Goroutine& g) {
   }
 }
 
+void LeakGrouper::merge(LeakGrouper&& other) {
+  for (auto& [key, theirs] : other.groups_) {
+    auto [it, inserted] = groups_.try_emplace(key, std::move(theirs));
+    if (inserted) continue;
+    LeakGroup& ours = it->second;
+    ours.ids.insert(ours.ids.end(), theirs.ids.begin(), theirs.ids.end());
+    if (theirs.example.id < ours.example.id) ours.example = std::move(theirs.example);
+    if (theirs.max_wait_minutes && (!ours.max_wait_minutes || *theirs.max_wait_minutes > *ours.max_wait_minutes)) {
+      ours.max_wait_minutes = theirs.max_wait_minutes;
+    }
+  }
+  other.groups_.clear();
+}
+
 std::vector<LeakGroup> LeakGrouper::take() {
   std::vector<LeakGroup> groups;
   groups.reserve(groups_.size());
@@ -62,6 +76,14 @@ void DumpSummary::add(const Goroutine& g) {
   if (!g.unreadable_header.empty()) ++unreadable;
   ++states[g.state];
   if (g.blocked()) blocked.add(g);
+}
+
+void DumpSummary::merge(DumpSummary&& other) {
+  goroutines += other.goroutines;
+  unreadable += other.unreadable;
+  for (const auto& [state, count] : other.states) states[state] += count;
+  blocked.merge(std::move(other.blocked));
+  other = DumpSummary{};
 }
 
 }  // namespace goleakcheck

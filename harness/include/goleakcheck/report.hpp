@@ -76,6 +76,9 @@ struct LeakReport {
 class LeakGrouper {
  public:
   void add(const Goroutine& g);
+  // Adds every goroutine `other` was given (e.g. another part of the same
+  // dump, read at the same time); `other` is empty afterwards.
+  void merge(LeakGrouper&& other);
   // Largest group first, then by key for a stable order; the grouper is
   // empty afterwards.
   std::vector<LeakGroup> take();
@@ -100,6 +103,7 @@ struct DumpSummary {
   LeakGrouper blocked;
 
   void add(const Goroutine& g);
+  void merge(DumpSummary&& other);
 };
 
 // The report a person reads: one section per group with its state, blocking

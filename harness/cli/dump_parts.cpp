@@ -1,0 +1,82 @@
+#include "dump_parts.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <string_view>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "goleakcheck/error.hpp"
+
+namespace goleakcheck::cli {
+
+namespace {
+
+std::ifstream open(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw Error(ErrorKind::io, fmt::format("cannot read the dump {}: {}", path, std::strerror(errno)));
+  return file;
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> record_aligned_cuts(const std::string& path, std::uint64_t size, unsigned parts) {
+  constexpr std::string_view kRecordStart = "\n\ngoroutine ";
+  std::vector<std::uint64_t> starts{0};
+  std::ifstream file = open(path);
+  std::string window(std::size_t{256} << 10, '\0');  // far more than one record
+  for (unsigned k = 1; k < parts; ++k) {
+    const std::uint64_t from = size * k / parts;
+    if (from <= starts.back()) continue;
+    file.clear();
+    file.seekg(static_cast<std::streamoff>(from));
+    file.read(window.data(), static_cast<std::streamsize>(window.size()));
+    const std::string_view seen(window.data(), static_cast<std::size_t>(file.gcount()));
+    const std::size_t at = seen.find(kRecordStart);
+    if (at != std::string_view::npos) starts.push_back(from + at + 2);
+  }
+  return starts;
+}
+
+void feed_file_range(const std::string& path, std::uint64_t begin, std::uint64_t end, DumpReader& reader) {
+  std::ifstream file = open(path);
+  file.seekg(static_cast<std::streamoff>(begin));
+  std::vector<char> buffer(std::size_t{1} << 20);
+  for (std::uint64_t left = end - begin; left > 0 && file;) {
+    const auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(left, buffer.size()));
+    file.read(buffer.data(), want);
+    const auto got = static_cast<std::size_t>(file.gcount());
+    if (got > 0) reader.feed(std::string_view(buffer.data(), got));
+    left -= got;
+  }
+  if (file.bad()) throw Error(ErrorKind::io, fmt::format("reading the dump {} failed", path));
+}
+
+void for_each_piece_at_once(std::size_t pieces, const std::function<void(std::size_t)>& read_piece) {
+  std::vector<std::exception_ptr> errors(pieces);
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 1; i < pieces; ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          read_piece(i);
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      });
+    }
+    try {
+      if (pieces > 0) read_piece(0);  // this thread reads the first piece
+    } catch (...) {
+      errors[0] = std::current_exception();
+    }
+  }  // joins
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+}
+
+}  // namespace goleakcheck::cli
