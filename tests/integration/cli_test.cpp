@@ -304,6 +304,31 @@ TEST(CliOffline, ParseWarnsOfHeadersItCouldNotReadAndCountsThemBlocked) {
   EXPECT_THAT(r.out, HasSubstr("#1  1 goroutine [header not read]"));
 }
 
+// A large file is read by every core at once, cut at record starts; stdin
+// is read in one pass. Both must say the same, to the byte, also when the
+// file ends at the runtime's cap in the middle of a record.
+TEST(CliOffline, ALargeFileReadInPiecesSummarisesLikeOnePass) {
+  const std::string one = test::read_file(test::fixture("releases/go1.27/goroutine.debug2.txt"));
+  std::string big;
+  while (big.size() < (std::size_t{12} << 20)) big += one + "\n";  // groups grow with each copy
+  for (const bool cut : {false, true}) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("goleakcheck-big." + std::to_string(::getpid()) + (cut ? ".cut" : ""));
+    {
+      std::ofstream out(path, std::ios::binary);
+      out << (cut ? big.substr(0, big.size() - 1000) : big);
+    }
+    const test::CliResult pieces = test::run_cli({"parse", path.string()});
+    const test::CliResult one_pass = test::run_cli({"parse", "-"}, path);
+    std::filesystem::remove(path);
+    ASSERT_EQ(pieces.exit_code, 0) << pieces.err;
+    EXPECT_EQ(pieces.out, one_pass.out);
+    EXPECT_EQ(pieces.err, one_pass.err);
+    EXPECT_THAT(pieces.out, HasSubstr(cut ? "(the dump was cut off" : "goroutines\n"));
+    EXPECT_EQ(pieces.err.empty(), !cut);
+  }
+}
+
 TEST(CliOffline, UnreadableDumpExitsTwo) {
   expect_error(test::run_cli({"parse", "/nonexistent/dump.txt"}), "cannot read the dump /nonexistent/dump.txt");
 }

@@ -44,14 +44,15 @@ bool process_running_with(std::string_view text) {
   return false;
 }
 
-CliResult run_cli(const std::vector<std::string>& args) {
+CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& stdin_file) {
   namespace bp = boost::process;
   std::string pattern = (std::filesystem::temp_directory_path() / "goleakcheck-cli-test.XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
   const std::filesystem::path dir = pattern;
   CliResult result;
   {
-    bp::child cli(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, bp::std_in < bp::null,
+    const std::string in = stdin_file.empty() ? std::string("/dev/null") : stdin_file.string();
+    bp::child cli(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, bp::std_in < in,
                   bp::std_out > (dir / "out").string(), bp::std_err > (dir / "err").string());
     cli.wait();
     result.exit_code = cli.exit_code();

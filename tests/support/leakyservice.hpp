@@ -1,6 +1,7 @@
 // Launching and driving examples/leakyservice from tests.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,7 +31,8 @@ struct CliResult {
   std::string err;
 };
 
-// Runs the goleakcheck CLI with `args`, capturing stdout and stderr.
-CliResult run_cli(const std::vector<std::string>& args);
+// Runs the goleakcheck CLI with `args`, capturing stdout and stderr; its
+// standard input is `stdin_file`, or empty.
+CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& stdin_file = {});
 
 }  // namespace goleakcheck::test
