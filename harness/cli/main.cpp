@@ -5,17 +5,25 @@
 #include <fmt/format.h>
 
 #include "goleakcheck/duration.hpp"
+#include "goleakcheck/http_client.hpp"
 #include "goleakcheck/error.hpp"
 #include "offline_commands.hpp"
+#include "exit_code.hpp"
 #include "run_command.hpp"
 
 namespace {
 
-constexpr int kCheckNotMade = 2;
+using goleakcheck::cli::ExitCode;
 
-// A CLI11 option value that is a duration ("500ms", "2s").
-std::function<void(const std::string&)> duration_into(std::chrono::milliseconds& target) {
-  return [&target](const std::string& text) { target = goleakcheck::parse_duration(text); };
+// A duration option ("500ms", "2s"): its type name is DURATION and its
+// default is the field's own value, so help never disagrees with the code.
+CLI::Option* add_duration_option(CLI::App* command, const std::string& name, std::chrono::milliseconds& target,
+                                 const std::string& description) {
+  return command
+      ->add_option_function<std::string>(
+          name, [&target](const std::string& text) { target = goleakcheck::parse_duration(text); }, description)
+      ->type_name("DURATION")
+      ->default_str(goleakcheck::format_duration(target));
 }
 
 void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
@@ -29,14 +37,12 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
   run->add_option("--attach", options.attach_url, "check a program already running at URL (http://host:port)");
   run->add_option("--scenario", options.scenario,
                   "shell command (sh -c) run between baseline and check; it gets GOLEAKCHECK_ADDR and GOLEAKCHECK_URL");
-  run->add_option_function<std::string>("--scenario-timeout", duration_into(options.scenario_timeout),
-                                        "how long the scenario may run (default 2m)");
-  run->add_option_function<std::string>("--settle", duration_into(options.settle),
-                                        "how long new goroutines get to finish, e.g. 500ms, 2s (default 1.5s)");
-  run->add_option_function<std::string>("--ready-timeout", duration_into(options.ready_timeout),
-                                        "how long the program gets to serve /debug/pprof/ (default 10s)");
-  run->add_option_function<std::string>("--snapshot-timeout", duration_into(options.snapshot_timeout),
-                                        "how long one goroutine dump may take to arrive (default 30s)");
+  add_duration_option(run, "--scenario-timeout", options.scenario_timeout, "how long the scenario may run");
+  add_duration_option(run, "--settle", options.settle, "how long new goroutines get to finish, e.g. 500ms, 2s");
+  add_duration_option(run, "--ready-timeout", options.ready_timeout,
+                      "how long the program gets to serve /debug/pprof/");
+  add_duration_option(run, "--snapshot-timeout", options.fetch.deadline,
+                      "how long one goroutine dump may take to arrive, whole");
   run->add_option("--ignore", options.ignore_rules,
                   "ignore new goroutines that RULE matches, e.g. 'top: mypkg.worker [chan receive]' (repeatable; "
                   "README.md, \"Ignore rules\")")
@@ -49,10 +55,7 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
                 "warn on stderr about each of your rules that matched no goroutine");
   run->add_flag("--idle-connections-are-leaks", options.idle_connections_are_leaks,
                 "count idle kept-alive HTTP connections as leaks instead of apart");
-  run->add_option("--format", options.format, "report format: text or json")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, goleakcheck::cli::Format>{{"text", goleakcheck::cli::Format::text},
-                                                          {"json", goleakcheck::cli::Format::json}}));
+  run->add_option("--format", options.format, "report format")->check(CLI::IsMember({"text", "json"}));
   run->add_option("-o,--output", options.output, "write the report to FILE (default stdout)");
   run->add_option("program", options.program, "the program and its arguments, after --");
   run->callback([&options] {
@@ -71,22 +74,37 @@ void add_offline_commands(CLI::App& app, goleakcheck::cli::ParseOptions& parse,
   parse_command->add_option("source", parse.source, "a dump file, - for stdin, or http://host:port")->required();
   parse_command->add_option("--format", parse.format, "text (a summary by state and blocking site) or json")
       ->check(CLI::IsMember({"text", "json"}));
-  parse_command->add_option_function<std::string>("--timeout", duration_into(parse.fetch.deadline),
-                                                  "for a URL: the whole fetch (default 30s)");
+  add_duration_option(parse_command, "--snapshot-timeout", parse.fetch.deadline, "for a URL: the whole fetch");
 
   CLI::App* snapshot_command =
       app.add_subcommand("snapshot", "save a program's goroutine dump (debug=2) exactly as served");
   snapshot_command->add_option("url", snapshot.url, "the program's base URL, http://host:port")->required();
   snapshot_command->add_option("-o,--output", snapshot.output, "the file to write")->required();
-  snapshot_command->add_option_function<std::string>(
-      "--timeout", duration_into(snapshot.fetch.deadline),
-      "the whole fetch (default 30s); a dump of 100,000s of goroutines can take a minute");
+  add_duration_option(snapshot_command, "--snapshot-timeout", snapshot.fetch.deadline,
+                      "the whole fetch; a dump of 100,000s of goroutines can take a minute");
+}
+
+// Where a usage error's help is: "goleakcheck parse --help", or the
+// top-level help when no subcommand was recognised.
+std::string help_for(const CLI::App& app) {
+  const auto given = app.get_subcommands();
+  return given.empty() ? "goleakcheck --help" : "goleakcheck " + given.front()->get_name() + " --help";
+}
+
+ExitCode run_command(const CLI::App& app, const goleakcheck::cli::RunOptions& run,
+                     const goleakcheck::cli::ParseOptions& parse, const goleakcheck::cli::SnapshotOptions& snapshot) {
+  if (app.got_subcommand("parse")) return goleakcheck::cli::parse(parse);
+  if (app.got_subcommand("snapshot")) return goleakcheck::cli::snapshot(snapshot);
+  return goleakcheck::cli::run(run);
 }
 
 }  // namespace
 
+// Every error ends here: one line "goleakcheck: error: ...", its details
+// (the program's stderr tail), and exit status 2.
 int main(int argc, char** argv) {
   CLI::App app{"goleakcheck: catch goroutine leaks in a Go program from the outside"};
+  app.set_version_flag("--version", std::string("goleakcheck ") + GOLEAKCHECK_VERSION);
   app.require_subcommand(1);
   goleakcheck::cli::RunOptions run_options;
   goleakcheck::cli::ParseOptions parse_options;
@@ -94,20 +112,19 @@ int main(int argc, char** argv) {
   add_run_command(app, run_options);
   add_offline_commands(app, parse_options, snapshot_options);
 
+  const auto fail = [](const std::string& message, const std::string& details = {}) {
+    std::cerr << "goleakcheck: error: " << message << "\n" << details;
+    return static_cast<int>(ExitCode::check_not_made);
+  };
   try {
     app.parse(argc, argv);
-    if (app.got_subcommand("parse")) return goleakcheck::cli::parse(parse_options);
-    if (app.got_subcommand("snapshot")) return goleakcheck::cli::snapshot(snapshot_options);
-    return goleakcheck::cli::run(run_options);
+    return static_cast<int>(run_command(app, run_options, parse_options, snapshot_options));
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help
-    std::cerr << "goleakcheck: error: " << e.what() << " (see goleakcheck run --help)\n";
-    return kCheckNotMade;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    return fail(fmt::format("{} (see {})", e.what(), help_for(app)));
   } catch (const goleakcheck::Error& e) {
-    std::cerr << "goleakcheck: error: " << e.what() << "\n" << e.details();
-    return e.exit_code();
+    return fail(e.what(), e.details());
   } catch (const std::exception& e) {
-    std::cerr << "goleakcheck: error: " << e.what() << "\n";
-    return kCheckNotMade;
+    return fail(e.what());
   }
 }

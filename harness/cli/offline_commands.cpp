@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "goleakcheck/dump.hpp"
-#include "goleakcheck/endpoint.hpp"
+#include "goleakcheck/http_client.hpp"
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/profile.hpp"
 #include "goleakcheck/report.hpp"
@@ -140,12 +140,12 @@ void summarize_in_pieces(const std::string& path, std::uint64_t size) {
 
 }  // namespace
 
-int parse(const ParseOptions& options) {
+ExitCode parse(const ParseOptions& options) {
   const bool json = options.format == "json";
   if (const std::uint64_t size = parallel_file_size(options.source);
       size > 0 && !json && !looks_like_profile(read_start(options.source))) {
     summarize_in_pieces(options.source, size);
-    return 0;
+    return ExitCode::clean;
   }
   // One pass: records are summarised or written as they are read, never
   // all kept.
@@ -173,7 +173,7 @@ int parse(const ParseOptions& options) {
     const Profile profile = parse_profile(profile_text);
     if (profile.truncated) std::cerr << "goleakcheck: warning: the profile was cut off; counts are missing\n";
     std::cout << (json ? render_profile_json(profile) : render_profile_summary(profile));
-    return 0;
+    return ExitCode::clean;
   }
   whole[0].end = dump.finish(cut);
   warn(whole);
@@ -182,10 +182,10 @@ int parse(const ParseOptions& options) {
   } else {
     std::cout << render_summary(std::move(summary), whole[0].end);
   }
-  return 0;
+  return ExitCode::clean;
 }
 
-int snapshot(const SnapshotOptions& options) {
+ExitCode snapshot(const SnapshotOptions& options) {
   Endpoint::parse(options.url);  // a bad URL is a usage error before any file is made
   std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}: {}", options.output, std::strerror(errno)));
@@ -198,7 +198,7 @@ int snapshot(const SnapshotOptions& options) {
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}", options.output));
   std::cerr << fmt::format("goleakcheck: saved {} bytes to {}{}\n", bytes, options.output,
                            cut ? " (cut at the size cap)" : "");
-  return 0;
+  return ExitCode::clean;
 }
 
 }  // namespace goleakcheck::cli

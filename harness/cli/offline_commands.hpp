@@ -4,7 +4,8 @@
 
 #include <string>
 
-#include "goleakcheck/endpoint.hpp"
+#include "exit_code.hpp"
+#include "goleakcheck/http_client.hpp"
 
 namespace goleakcheck::cli {
 
@@ -20,11 +21,11 @@ struct SnapshotOptions {
   FetchLimits fetch;
 };
 
-// Prints the goroutines of a dump. Returns the exit status: 0.
-int parse(const ParseOptions& options);
+// Prints the goroutines of a dump.
+ExitCode parse(const ParseOptions& options);
 
 // Saves GET URL/debug/pprof/goroutine?debug=2 exactly as served, streamed
 // to the file.
-int snapshot(const SnapshotOptions& options);
+ExitCode snapshot(const SnapshotOptions& options);
 
 }  // namespace goleakcheck::cli

@@ -12,7 +12,7 @@
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/ignore.hpp"
 #include "goleakcheck/program.hpp"
-#include "scenario.hpp"
+#include "goleakcheck/scenario.hpp"
 
 namespace goleakcheck::cli {
 
@@ -29,19 +29,15 @@ void write_report(const RunOptions& options, const std::string& text) {
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the report to {}", options.output));
 }
 
-// The rules in force, in the order they are tried: the user's first, so
-// that --warn-unused-ignores credits them rather than an overlapping default.
-std::vector<Ignore> ignore_rules(const RunOptions& options) {
+// The user's rules from files and --ignore; the defaults are added by the
+// check itself (rules_in_force), in the same order as from C++.
+std::vector<Ignore> user_rules(const RunOptions& options) {
   std::vector<Ignore> rules;
   for (const std::string& file : options.ignore_files) {
     std::vector<Ignore> from_file = load_ignore_file(file);
     std::move(from_file.begin(), from_file.end(), std::back_inserter(rules));
   }
   for (const std::string& rule : options.ignore_rules) rules.push_back(parse_ignore_rule(rule));
-  if (!options.no_default_ignores) {
-    std::vector<Ignore> defaults = default_ignores();
-    std::move(defaults.begin(), defaults.end(), std::back_inserter(rules));
-  }
   return rules;
 }
 
@@ -56,11 +52,12 @@ void warn_unused_ignores(const LeakReport& report) {
 
 }  // namespace
 
-int run(const RunOptions& options) {
+ExitCode run(const RunOptions& options) {
   CheckOptions check_options;
   check_options.settle = options.settle;
-  check_options.fetch.deadline = options.snapshot_timeout;
-  check_options.ignores = ignore_rules(options);  // before launching: a bad rule launches nothing
+  check_options.fetch = options.fetch;
+  check_options.ignores = user_rules(options);  // before launching: a bad rule launches nothing
+  check_options.default_ignores = !options.no_default_ignores;
   check_options.idle_connections_are_leaks = options.idle_connections_are_leaks;
 
   // The program, when we launch one, is declared first so that it is
@@ -88,8 +85,8 @@ int run(const RunOptions& options) {
   }
   const LeakReport report = checker->check(baseline);
   if (options.warn_unused_ignores) warn_unused_ignores(report);
-  write_report(options, options.format == Format::json ? render_json(report) : render_text(report));
-  return report.clean() ? 0 : 1;
+  write_report(options, options.format == "json" ? render_json(report) : render_text(report));
+  return report.clean() ? ExitCode::clean : ExitCode::leaks;
 }
 
 }  // namespace goleakcheck::cli

@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-namespace goleakcheck::cli {
+#include "exit_code.hpp"
+#include "goleakcheck/http_client.hpp"
 
-enum class Format { text, json };
+namespace goleakcheck::cli {
 
 struct RunOptions {
   std::vector<std::string> program;  // argv after "--"
@@ -18,18 +19,17 @@ struct RunOptions {
   std::chrono::milliseconds scenario_timeout{std::chrono::minutes(2)};
   std::chrono::milliseconds settle{1500};
   std::chrono::milliseconds ready_timeout{std::chrono::seconds(10)};
-  std::chrono::milliseconds snapshot_timeout{std::chrono::seconds(30)};
+  FetchLimits fetch;  // per snapshot: --snapshot-timeout
   std::vector<std::string> ignore_rules;  // --ignore, repeatable
   std::vector<std::string> ignore_files;  // --ignore-file, repeatable
   bool no_default_ignores = false;
   bool warn_unused_ignores = false;
   bool idle_connections_are_leaks = false;
-  Format format = Format::text;
+  std::string format = "text";  // text | json
   std::string output;  // empty: stdout
 };
 
-// The exit status: 0 no leak, 1 leaks found. Throws Error when the check
-// could not be made.
-int run(const RunOptions& options);
+// clean or leaks. Throws Error when the check could not be made.
+ExitCode run(const RunOptions& options);
 
 }  // namespace goleakcheck::cli

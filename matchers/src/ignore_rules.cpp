@@ -1,6 +1,7 @@
 // The ignore-rule language: "key: value" clauses joined by "&&".
 #include <charconv>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -12,7 +13,7 @@ namespace goleakcheck {
 
 namespace {
 
-using namespace matchers;
+using namespace rules;
 
 constexpr std::string_view kKeys =
     "top, any, created-by, blocking-site, state, file, label, blocked-at-least, id";
@@ -33,7 +34,18 @@ std::uint64_t parse_number(std::string_view text, std::string_view what) {
   return value;
 }
 
-GoroutineMatcher parse_clause(std::string_view clause) {
+// "pkg.f [chan receive]": gleak's shorthand for a top function in a state.
+GoroutinePredicate top_function_spec(std::string_view spec) {
+  if (spec.ends_with(']')) {
+    if (const std::size_t open = spec.rfind(" ["); open != std::string_view::npos) {
+      const std::string_view state_text = spec.substr(open + 2, spec.size() - open - 3);
+      return all_of({top_function(function_pattern(spec.substr(0, open))), state(TextPattern::parse(state_text))});
+    }
+  }
+  return top_function(function_pattern(spec));
+}
+
+GoroutinePredicate parse_clause(std::string_view clause) {
   const std::size_t colon = clause.find(':');
   if (colon == std::string_view::npos) {
     throw Error(ErrorKind::bad_rule, fmt::format("'{}' has no 'key:'; expected KEY: VALUE with KEY one of {}",
@@ -43,40 +55,40 @@ GoroutineMatcher parse_clause(std::string_view clause) {
   const std::string_view value = trim(clause.substr(colon + 1));
   if (value.empty()) throw Error(ErrorKind::bad_rule, fmt::format("'{}' has no value after '{}:'", clause, key));
 
-  if (key == "top") return TopFunctionSpec(value);
-  if (key == "any") return AnyFunction(FunctionSpec(value));
-  if (key == "created-by") return CreatedBy(FunctionSpec(value));
-  if (key == "blocking-site") return BlockingSite(FunctionSpec(value));
-  if (key == "state") return State(TextSpec(value));
-  if (key == "file") return File(TextSpec(value));
+  if (key == "top") return top_function_spec(value);
+  if (key == "any") return any_function(function_pattern(value));
+  if (key == "created-by") return created_by(function_pattern(value));
+  if (key == "blocking-site") return blocking_site(function_pattern(value));
+  if (key == "state") return state(TextPattern::parse(value));
+  if (key == "file") return file(TextPattern::parse(value));
   if (key == "label") {
     // label: KEY=VALUE, VALUE exact, "prefix..." or "regex:RE".
     const std::size_t equals = value.find('=');
     if (equals == std::string_view::npos || trim(value.substr(0, equals)).empty()) {
       throw Error(ErrorKind::bad_rule, fmt::format("'{}' is not KEY=VALUE (e.g. label: route=/health)", value));
     }
-    return HasLabel(std::string(trim(value.substr(0, equals))), TextSpec(value.substr(equals + 1)));
+    return label(std::string(trim(value.substr(0, equals))), TextPattern::parse(value.substr(equals + 1)));
   }
   if (key == "blocked-at-least") {
     std::string_view minutes = value;
     if (minutes.ends_with("m")) minutes.remove_suffix(1);
-    return BlockedAtLeast(static_cast<int>(parse_number(trim(minutes), "a number of minutes, like 5 or 5m")));
+    return blocked_at_least(parse_number(trim(minutes), "a number of minutes, like 5 or 5m"));
   }
   if (key == "id") {
-    std::set<std::uint64_t> ids;
+    std::set<std::uint64_t> numbers;
     std::string_view rest = value;
     while (!rest.empty()) {
       const std::size_t comma = rest.find(',');
-      ids.insert(parse_number(trim(rest.substr(0, comma)), "a goroutine id (ids are separated by commas)"));
+      numbers.insert(parse_number(trim(rest.substr(0, comma)), "a goroutine id (ids are separated by commas)"));
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     }
-    return GoroutineIds(std::move(ids));
+    return ids(std::move(numbers));
   }
   throw Error(ErrorKind::bad_rule, fmt::format("unknown key '{}'; expected one of {}", key, kKeys));
 }
 
-GoroutineMatcher parse_rule(std::string_view rule) {
-  std::vector<GoroutineMatcher> clauses;
+GoroutinePredicate parse_rule(std::string_view rule) {
+  std::vector<GoroutinePredicate> clauses;
   std::string_view rest = rule;
   while (true) {
     const std::size_t and_at = rest.find("&&");
@@ -87,19 +99,13 @@ GoroutineMatcher parse_rule(std::string_view rule) {
     rest = rest.substr(and_at + 2);
   }
   if (clauses.size() == 1) return clauses.front();
-  return ::testing::AllOfArray(clauses);
+  return all_of(std::move(clauses));
 }
 
 }  // namespace
 
-Ignore Ignoring(GoroutineMatcher matcher) {
-  std::ostringstream description;
-  matcher.DescribeTo(&description);
-  return Ignore{description.str(), std::move(matcher), "api"};
-}
-
 Ignore IgnoreTopFunction(std::string_view spec) {
-  return Ignore{fmt::format("top: {}", spec), TopFunctionSpec(spec), "api"};
+  return Ignore{fmt::format("top: {}", spec), top_function_spec(spec), "api"};
 }
 
 Ignore parse_ignore_rule(std::string_view rule, std::string_view origin) {
@@ -133,22 +139,31 @@ std::vector<Ignore> load_ignore_file(const std::filesystem::path& file) {
   return parse_ignore_rules(text.str(), file.string());
 }
 
-std::vector<Ignore> default_ignores() {
-  std::vector<Ignore> defaults;
-  const auto add = [&](std::string_view rule) { defaults.push_back(parse_ignore_rule(rule, "default")); };
-  // os/signal's loop: started by the first signal.Notify, for good.
-  add("any: os/signal.loop");
-  // The execution tracer's reader, while runtime/trace.Start runs.
-  add("state: trace reader (blocked)");
-  add("any: runtime/trace.Start.func1");
-  // A go test binary's own machinery (the runner, alarms, parallel waits).
-  add("blocking-site: testing...");
-  // The runtime's background workers, some started lazily (AddCleanup's,
-  // the finalizer goroutine, the GOMAXPROCS updater); shown only with
-  // GOTRACEBACK=system or in crash dumps.
-  add("state: regex:^(finalizer wait|cleanup wait|GC sweep wait|GC scavenge wait|GC worker \\(idle\\)|"
-      "force gc \\(idle\\)|timer goroutine \\(idle\\)|GOMAXPROCS updater \\(idle\\))$");
+const std::vector<Ignore>& default_ignores() {
+  static const std::vector<Ignore> defaults = [] {
+    std::vector<Ignore> rules;
+    const auto add = [&](std::string_view rule) { rules.push_back(parse_ignore_rule(rule, "default")); };
+    // os/signal's loop: started by the first signal.Notify, for good.
+    add("any: os/signal.loop");
+    // The execution tracer's reader, while runtime/trace.Start runs.
+    add("state: trace reader (blocked)");
+    add("any: runtime/trace.Start.func1");
+    // A go test binary's own machinery (the runner, alarms, parallel waits).
+    add("blocking-site: testing...");
+    // The runtime's background workers, some started lazily (AddCleanup's,
+    // the finalizer goroutine, the GOMAXPROCS updater); shown only with
+    // GOTRACEBACK=system or in crash dumps.
+    add("state: regex:^(finalizer wait|cleanup wait|GC sweep wait|GC scavenge wait|GC worker \\(idle\\)|"
+        "force gc \\(idle\\)|timer goroutine \\(idle\\)|GOMAXPROCS updater \\(idle\\))$");
+    return rules;
+  }();
   return defaults;
+}
+
+std::vector<Ignore> rules_in_force(const std::vector<Ignore>& user_rules, bool with_defaults) {
+  std::vector<Ignore> rules = user_rules;
+  if (with_defaults) rules.insert(rules.end(), default_ignores().begin(), default_ignores().end());
+  return rules;
 }
 
 }  // namespace goleakcheck

@@ -12,6 +12,7 @@ PACKAGES=(
   libboost-dev libboost-filesystem-dev   # Boost.Process (1.74, header-only) + Boost.Filesystem
   libcpp-httplib-dev                     # snapshots over HTTP
   libfmt-dev nlohmann-json3-dev libcli11-dev
+  libre2-dev                             # ignore-rule regexes: linear time, no back-references
   libgtest-dev libgmock-dev
   golang-1.19-go                         # a second, older toolchain for the dump-format conformance tests
 )

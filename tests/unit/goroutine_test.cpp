@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "goleakcheck/checker.hpp"
+#include "goleakcheck/footprint.hpp"
 #include "goleakcheck/dump.hpp"
 #include "source_marker.hpp"
 

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "goleakcheck/diff.hpp"
 #include "goleakcheck/profile.hpp"
 #include "source_marker.hpp"
 

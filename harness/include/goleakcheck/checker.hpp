@@ -1,4 +1,8 @@
-// Snapshots before and after a scenario, and the verdict.
+// The settle loop: snapshots before and after a scenario, polled until new
+// goroutines are gone or the settle time is spent, and the verdict.
+//
+// A Checker is not thread-safe (it owns one kept-alive connection); use one
+// per thread. Its snapshots and reports own what their records point into.
 #pragma once
 
 #include <chrono>
@@ -6,8 +10,9 @@
 #include <memory>
 #include <vector>
 
-#include "goleakcheck/endpoint.hpp"
+#include "goleakcheck/diff.hpp"
 #include "goleakcheck/goroutine.hpp"
+#include "goleakcheck/http_client.hpp"
 #include "goleakcheck/ignore.hpp"
 #include "goleakcheck/profile.hpp"
 #include "goleakcheck/report.hpp"
@@ -20,37 +25,15 @@ struct CheckOptions {
   // clean scenario is judged as soon as its goroutines are gone.
   std::chrono::milliseconds settle{std::chrono::milliseconds(1500)};
   FetchLimits fetch{std::chrono::seconds(30), std::size_t{256} << 20};  // per snapshot
-  // Which new goroutines are not leaks; tried in order, the first match
-  // counts. Replace (or clear) to drop the defaults.
-  std::vector<Ignore> ignores = default_ignores();
+  // Your rules for new goroutines that are not leaks. They are tried
+  // first, then the defaults (rules_in_force); the first match counts.
+  std::vector<Ignore> ignores;
+  // The default rules (default_ignores()); false drops them all.
+  bool default_ignores = true;
   // Idle kept-alive HTTP connections are counted apart by default, not
   // failed and not waited for while settling (see idle_connection.hpp).
   bool idle_connections_are_leaks = false;
 };
-
-namespace detail {
-class Backoff;
-}
-
-// The goroutines that existed before the scenario: their ids, and their
-// counts per stack for when a dump is cut off.
-class Baseline {
- public:
-  explicit Baseline(Snapshot snapshot, Profile counts = {});
-  bool contains(std::uint64_t id) const;
-  const Snapshot& snapshot() const { return snapshot_; }
-  const Profile& counts() const { return counts_; }
-
- private:
-  Snapshot snapshot_;
-  Profile counts_;
-  std::vector<std::uint64_t> sorted_ids_;
-};
-
-// True for goroutines that exist only because a dump is being taken: the
-// one serving the pprof request and net/http's background reader of a
-// connection. They are never reported, whatever the ignore rules.
-bool is_snapshot_footprint(const Goroutine& g);
 
 class Checker {
  public:
@@ -87,11 +70,9 @@ class Checker {
  private:
   template <class Fetch>
   auto fetch(Fetch&& fetch) const;
-  void compare_ids(const Baseline& baseline, detail::Backoff& backoff, LeakReport& report) const;
-  void compare_counts(const Baseline& baseline, detail::Backoff& backoff, LeakReport& report) const;
-  void label_leaks(LeakReport& report) const;
 
   CheckOptions options_;
+  TriageRules rules_;  // options_' rules in force, combined once
   std::function<void()> check_alive_;
   std::unique_ptr<HttpClient> client_;
 };

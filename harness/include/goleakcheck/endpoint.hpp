@@ -1,11 +1,7 @@
-// Where a program's pprof endpoint lives, and fetching from it over HTTP.
+// Where a program's pprof endpoint lives.
 #pragma once
 
-#include <chrono>
-#include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -24,67 +20,5 @@ struct Endpoint {
   // Error(ErrorKind::usage) for anything else (https, a path, no port).
   static Endpoint parse(std::string_view url);
 };
-
-struct FetchLimits {
-  // The whole request, connect to last byte: a server that trickles bytes
-  // is cut off here, not only one that stalls.
-  std::chrono::milliseconds deadline{std::chrono::seconds(30)};
-  // Reading stops here and the body counts as cut, as the runtime's own
-  // dump stops at its 64 MiB cap.
-  std::size_t max_bytes = std::size_t{256} << 20;
-};
-
-// Receives a response body chunk by chunk, as it arrives.
-using BodyReceiver = std::function<void(std::string_view chunk)>;
-
-// What a GET gave besides its body.
-struct HttpResponse {
-  int status = 0;
-  bool cut = false;  // reading stopped at FetchLimits::max_bytes
-};
-
-// An HTTP client for one endpoint that keeps its connection open between
-// requests. That matters for leak checks: the server goroutine serving a
-// kept-alive connection is the same one from the baseline on, so repeated
-// snapshots leave no connection goroutines of their own behind.
-class HttpClient {
- public:
-  explicit HttpClient(Endpoint endpoint);
-  HttpClient(HttpClient&&) noexcept;
-  HttpClient& operator=(HttpClient&&) noexcept;
-  ~HttpClient();
-
-  const Endpoint& endpoint() const;
-
-  // GET `path`, handing a 200 answer's body to `receive` as it arrives
-  // rather than holding it (any other answer's body is dropped). Throws
-  // Error(ErrorKind::snapshot_failed) when the request fails or passes the
-  // deadline; any HTTP status is returned, not thrown.
-  HttpResponse get(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-// Every goroutine with its id, state and stack (read by parse_dump), and
-// the same grouped by stack with counts (read by parse_profile).
-inline constexpr std::string_view kGoroutineDumpPath = "/debug/pprof/goroutine?debug=2";
-inline constexpr std::string_view kGoroutineProfilePath = "/debug/pprof/goroutine?debug=1";
-
-// GET a pprof `path`, streaming its body to `receive`. Returns true when the
-// body was cut at limits.max_bytes. Throws Error(ErrorKind::snapshot_failed)
-// as HttpClient::get does, and when the answer is not 200.
-bool fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits, const BodyReceiver& receive);
-
-// Polls GET /debug/pprof/ until it answers 200. Between polls it calls
-// `check_alive`, which throws when the program has exited. Throws
-// Error(ErrorKind::no_pprof) when the server answers but not with 200, and
-// Error(ErrorKind::not_ready) when nothing answers within `timeout`.
-void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
-                    const std::function<void()>& check_alive = {});
-
-// Picks a loopback TCP port that is free right now.
-std::uint16_t pick_free_port();
 
 }  // namespace goleakcheck

@@ -1,4 +1,6 @@
 // The one exception type goleakcheck throws: a check that could not be made.
+// The library says what kind of failure it was; what a program does about
+// it (the CLI: exit status 2) is the program's business.
 #pragma once
 
 #include <stdexcept>
@@ -27,10 +29,6 @@ class Error : public std::runtime_error {
 
   ErrorKind kind() const noexcept { return kind_; }
   const std::string& details() const noexcept { return details_; }
-
-  // The CLI's exit status for this error: always 2, "the check could not be
-  // made", as opposed to 0 (clean) and 1 (leaks found).
-  int exit_code() const noexcept { return 2; }
 
  private:
   ErrorKind kind_;

@@ -45,6 +45,10 @@ class LeakGuard {
 // with the text report, or with the error when the check could not be made.
 ::testing::AssertionResult NoGoroutineLeaks(const char* guard_expression, const LeakGuard& guard);
 
+// What a test says when the program did not start: the error's one line
+// and its details (the end of the program's stderr, when it printed any).
+std::string describe_launch_failure(const std::exception& e);
+
 // Launches Config::launch_options() once for the whole suite: cheaper, but
 // the tests share one process. Note that gtest_discover_tests runs each test
 // in a process of its own, where a suite is one test.
@@ -55,7 +59,7 @@ class ProgramPerSuite : public ::testing::Test {
     try {
       shared() = std::make_unique<Program>(Program::launch(Config::launch_options()));
     } catch (const std::exception& e) {
-      launch_error() = e.what();
+      launch_error() = describe_launch_failure(e);
     }
   }
   static void TearDownTestSuite() { shared().reset(); }
@@ -81,8 +85,16 @@ class ProgramPerSuite : public ::testing::Test {
 template <class Config>
 class ProgramPerTest : public ::testing::Test {
  protected:
-  void SetUp() override { program_.emplace(Program::launch(Config::launch_options())); }
+  void SetUp() override {
+    try {
+      program_.emplace(Program::launch(Config::launch_options()));
+    } catch (const std::exception& e) {
+      GTEST_FAIL() << "the program under test did not start: " << describe_launch_failure(e);
+    }
+  }
   void TearDown() override { program_.reset(); }
+  // Valid in a test body: a test whose program did not start has already
+  // failed in SetUp and does not run.
   Program& program() { return *program_; }
 
  private:

@@ -50,10 +50,5 @@ struct StackGrowth {
   std::uint64_t growth() const { return after - before; }
 };
 
-// The stacks of `after` whose count grew since `before`, the largest
-// growth first. Stacks are the same when their frames are (function, file
-// and line); label sets of one stack are added up. A stack with no frame
-// to show (goroutines not started yet) is never reported.
-std::vector<StackGrowth> grown_stacks(const Profile& before, const Profile& after);
 
 }  // namespace goleakcheck

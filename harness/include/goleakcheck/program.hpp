@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "goleakcheck/endpoint.hpp"
+#include "goleakcheck/http_client.hpp"
 #include "goleakcheck/exit_status.hpp"
 
 namespace goleakcheck {
@@ -66,5 +67,9 @@ class Program {
 
 // Replaces "{addr}" and "{port}" in one argument.
 std::string substitute_address(std::string argument, const Endpoint& endpoint);
+
+// Picks a loopback TCP port that is free right now (the kernel's choice);
+// Program::launch picks again when another process takes it first.
+std::uint16_t pick_free_port();
 
 }  // namespace goleakcheck

@@ -40,8 +40,8 @@ struct LeakReport {
   // New goroutines that are idle kept-alive HTTP connections: not leaks by
   // themselves (CheckOptions::idle_connections_are_leaks).
   std::vector<Goroutine> idle_connections;
-  // New goroutines that an ignore rule matched, and how often each rule of
-  // CheckOptions::ignores matched, in the same order.
+  // New goroutines that an ignore rule matched, and how often each rule in
+  // force matched, in the order they were tried (rules_in_force).
   std::size_t ignored = 0;
   struct IgnoreUse {
     std::string rule;

@@ -20,8 +20,4 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// The last `max_lines` lines of a text file, each prefixed with "  | ";
-// empty when the file is empty or missing.
-std::string tail_lines(const std::filesystem::path& file, std::size_t max_lines);
-
 }  // namespace goleakcheck::detail

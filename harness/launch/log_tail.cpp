@@ -1,31 +1,12 @@
-#include "temp_dir.hpp"
+#include "launch/log_tail.hpp"
 
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
-#include <string>
+#include <iterator>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "goleakcheck/error.hpp"
-
 namespace goleakcheck::detail {
-
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/goleakcheck.XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw Error(ErrorKind::io, fmt::format("cannot create a temporary directory {}: {}", pattern, std::strerror(errno)));
-  }
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  if (path_.empty()) return;
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 std::string tail_lines(const std::filesystem::path& file, std::size_t max_lines) {
   constexpr std::streamoff kMaxBytes = 16 * 1024;  // enough for the last lines

@@ -1,4 +1,4 @@
-#include "name_pool.hpp"
+#include "dump/name_pool.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -4,6 +4,12 @@
 
 namespace goleakcheck::testing {
 
+std::string describe_launch_failure(const std::exception& e) {
+  const auto* error = dynamic_cast<const Error*>(&e);
+  if (error == nullptr || error->details().empty()) return e.what();
+  return std::string(e.what()) + "\n" + error->details();
+}
+
 namespace {
 
 Checker checker_for(Program& program, CheckOptions options) {

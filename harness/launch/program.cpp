@@ -4,9 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "child_process.hpp"
+#include "launch/child_process.hpp"
 #include "goleakcheck/error.hpp"
-#include "temp_dir.hpp"
+#include "launch/log_tail.hpp"
+#include "launch/temp_dir.hpp"
 
 namespace goleakcheck {
 

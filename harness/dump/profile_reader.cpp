@@ -1,14 +1,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <map>
 #include <string>
 
 #include "goleakcheck/profile.hpp"
-#include "go_text.hpp"
-#include "line_splitter.hpp"
-#include "name_pool.hpp"
-#include "text_fields.hpp"
+#include "dump/go_text.hpp"
+#include "dump/line_splitter.hpp"
+#include "dump/name_pool.hpp"
+#include "dump/text_fields.hpp"
 
 namespace goleakcheck {
 
@@ -44,14 +43,6 @@ bool parse_frame(std::string_view rest, Frame& frame, NamePool& names, std::stri
   frame.file = names.intern(location.substr(0, colon));
   frame.line = static_cast<int>(line);
   return true;
-}
-
-std::string stack_key(const StackCount& stack) {
-  std::string key;
-  for (const Frame& f : stack.frames) {
-    key.append(f.function).append(1, '\0').append(f.file).append(1, ':').append(std::to_string(f.line)).append(1, '\n');
-  }
-  return key;
 }
 
 }  // namespace
@@ -101,30 +92,6 @@ Profile parse_profile(std::string_view text) {
   profile.truncated = !last_complete || (profile.total && profile.counted() < *profile.total);
   profile.names = std::move(names);
   return profile;
-}
-
-std::vector<StackGrowth> grown_stacks(const Profile& before, const Profile& after) {
-  std::map<std::string, std::uint64_t> counts_before;
-  for (const StackCount& s : before.stacks) counts_before[stack_key(s)] += s.count;
-  std::map<std::string, StackGrowth> by_stack;
-  for (const StackCount& s : after.stacks) {
-    // Only a goroutine created but not started yet shows no frame (its stack
-    // is runtime.goexit alone). Seen here: net/http's background reader for
-    // the very request fetching the profile. Nothing to compare.
-    if (s.frames.empty()) continue;
-    StackGrowth& growth = by_stack[stack_key(s)];
-    if (growth.after == 0 || s.count > growth.stack.count) growth.stack = s;
-    growth.after += s.count;
-  }
-  std::vector<StackGrowth> grown;
-  for (auto& [key, growth] : by_stack) {
-    const auto found = counts_before.find(key);
-    growth.before = found == counts_before.end() ? 0 : found->second;
-    if (growth.after > growth.before) grown.push_back(growth);
-  }
-  std::stable_sort(grown.begin(), grown.end(),
-                   [](const StackGrowth& a, const StackGrowth& b) { return a.growth() > b.growth(); });
-  return grown;
 }
 
 }  // namespace goleakcheck

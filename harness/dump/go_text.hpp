@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "goleakcheck/goroutine.hpp"
-#include "name_pool.hpp"
+#include "dump/name_pool.hpp"
 
 namespace goleakcheck::detail {
 

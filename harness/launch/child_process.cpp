@@ -3,7 +3,7 @@
 // SIGKILL only and its wait_for() can leave zombies, so the child and its
 // group handle are detached at once and we signal and reap with
 // kill(-pgid)/waitpid ourselves.
-#include "child_process.hpp"
+#include "launch/child_process.hpp"
 
 #include <csignal>
 #include <cstring>
@@ -12,28 +12,10 @@
 #include <boost/process.hpp>
 #include <fmt/format.h>
 
-#include "backoff.hpp"
+#include "common/backoff.hpp"
 #include "goleakcheck/error.hpp"
 
 namespace goleakcheck {
-
-std::string ExitStatus::describe() const {
-  if (signal != 0) {
-    const char* name = sigabbrev_np(signal);
-    return fmt::format("was killed by signal {} (SIG{})", signal, name != nullptr ? name : "?");
-  }
-  return fmt::format("exited with status {}", code);
-}
-
-ExitStatus ExitStatus::from_wait_status(int wait_status) {
-  ExitStatus status;
-  if (WIFSIGNALED(wait_status)) {
-    status.signal = WTERMSIG(wait_status);
-  } else if (WIFEXITED(wait_status)) {
-    status.code = WEXITSTATUS(wait_status);
-  }
-  return status;
-}
 
 namespace detail {
 

@@ -1,12 +1,12 @@
-#include "scenario.hpp"
+#include "goleakcheck/scenario.hpp"
 
 #include <fmt/format.h>
 
-#include "child_process.hpp"
+#include "launch/child_process.hpp"
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/error.hpp"
 
-namespace goleakcheck::cli {
+namespace goleakcheck {
 
 void run_scenario(const Scenario& scenario) {
   detail::SpawnSpec spec;
@@ -29,4 +29,4 @@ void run_scenario(const Scenario& scenario) {
   }
 }
 
-}  // namespace goleakcheck::cli
+}  // namespace goleakcheck

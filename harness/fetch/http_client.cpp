@@ -1,47 +1,13 @@
-#include "goleakcheck/endpoint.hpp"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <charconv>
-#include <cstring>
+#include "goleakcheck/http_client.hpp"
 
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include "backoff.hpp"
+#include "common/backoff.hpp"
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/error.hpp"
 
 namespace goleakcheck {
-
-std::string Endpoint::url() const { return "http://" + address(); }
-
-std::string Endpoint::address() const { return fmt::format("{}:{}", host, port); }
-
-Endpoint Endpoint::parse(std::string_view url) {
-  const auto fail = [&](std::string_view why) {
-    return Error(ErrorKind::usage,
-                 fmt::format("invalid URL '{}': {}; expected http://HOST:PORT, e.g. http://127.0.0.1:6060", url, why));
-  };
-  std::string_view rest = url;
-  if (rest.starts_with("https://")) throw fail("https is not supported; serve pprof on a loopback HTTP listener");
-  if (rest.starts_with("http://")) rest.remove_prefix(std::strlen("http://"));
-  if (rest.ends_with('/')) rest.remove_suffix(1);
-  if (rest.find('/') != std::string_view::npos) throw fail("give the base URL, without a path");
-  const std::size_t colon = rest.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) throw fail("no host:port");
-  Endpoint endpoint;
-  endpoint.host = std::string(rest.substr(0, colon));
-  const std::string_view port = rest.substr(colon + 1);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) throw fail("bad port");
-  endpoint.port = static_cast<std::uint16_t>(value);
-  return endpoint;
-}
 
 struct HttpClient::Impl {
   Impl(Endpoint e) : endpoint(std::move(e)), client(endpoint.host, endpoint.port) { client.set_keep_alive(true); }
@@ -138,22 +104,6 @@ void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
               fmt::format("nothing answered at {}/debug/pprof/ within {}; make the program listen on the address the "
                           "harness gives it ({{addr}} in its arguments, or $GOLEAKCHECK_ADDR)",
                           endpoint.url(), format_duration(timeout)));
-}
-
-std::uint16_t pick_free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw Error(ErrorKind::launch_failed, fmt::format("cannot open a socket to pick a port: {}", std::strerror(errno)));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;  // the kernel picks a free one
-  socklen_t length = sizeof address;
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  const int saved_errno = errno;
-  ::close(fd);
-  if (!ok) throw Error(ErrorKind::launch_failed, fmt::format("cannot pick a free loopback port: {}", std::strerror(saved_errno)));
-  return ntohs(address.sin_port);
 }
 
 }  // namespace goleakcheck

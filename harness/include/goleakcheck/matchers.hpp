@@ -1,4 +1,6 @@
-// GoogleTest matchers over goroutine records.
+// GoogleTest matchers over goroutine records: part of goleakcheck::gtest,
+// adapters for gmock users; the checker itself uses the plain predicates
+// of ignore.hpp.
 //
 // Each takes a string (an exact match) or any gmock string matcher
 // (HasSubstr, StartsWith, EndsWith, MatchesRegex, ContainsRegex, ...), and
@@ -17,6 +19,7 @@
 #include <gmock/gmock.h>
 
 #include "goleakcheck/goroutine.hpp"
+#include "goleakcheck/ignore.hpp"
 
 namespace goleakcheck {
 
@@ -49,10 +52,10 @@ GoroutineMatcher BlockedAtLeast(int minutes);
 GoroutineMatcher GoroutineIds(std::set<std::uint64_t> ids);
 
 // A function given the goleak/gleak way: "pkg.f" exactly, "pkg.f..." as a
-// prefix, "regex:RE" as a POSIX extended regex found anywhere. The runtime's
-// %XX escapes are decoded first ("nats%2ego" is "nats.go", as records hold
-// it), so both forms match. Throws Error(ErrorKind::bad_rule) for an
-// invalid regex.
+// prefix, "regex:RE" as an RE2 regex found anywhere (TextPattern). The
+// runtime's %XX escapes are decoded first ("nats%2ego" is "nats.go", as
+// records hold it), so both forms match. Throws Error(ErrorKind::bad_rule)
+// for an invalid regex.
 StringMatcher FunctionSpec(std::string_view spec);
 // The same three forms for text that is not a function name (states, files,
 // label values), taken as written.
@@ -63,4 +66,9 @@ StringMatcher TextSpec(std::string_view spec);
 GoroutineMatcher TopFunctionSpec(std::string_view spec);
 
 }  // namespace matchers
+
+// A rule made of a gmock matcher, named by the matcher's description, for
+// CheckOptions::ignores.
+Ignore Ignoring(GoroutineMatcher matcher);
+
 }  // namespace goleakcheck

@@ -1,16 +1,17 @@
 #include "goleakcheck/matchers.hpp"
 
-#include <regex.h>
-
 #include <functional>
 #include <ostream>
+#include <sstream>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "goleakcheck/error.hpp"
+#include "goleakcheck/ignore.hpp"
+#include "goleakcheck/text_pattern.hpp"
 
-namespace goleakcheck::matchers {
+namespace goleakcheck {
+namespace matchers {
 
 namespace {
 
@@ -63,16 +64,20 @@ Fields frames_and_creator(std::string_view Frame::*field) {
   };
 }
 
-void check_regex(const std::string& pattern) {
-  regex_t compiled;
-  const int status = ::regcomp(&compiled, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
-  if (status != 0) {
-    char message[256];
-    ::regerror(status, &compiled, message, sizeof message);
-    throw Error(ErrorKind::bad_rule, fmt::format("invalid regex '{}': {}", pattern, message));
+// A TextPattern as a gmock string matcher: the rule language's exact,
+// prefix and regex forms, described by their spec.
+class PatternMatcher : public ::testing::MatcherInterface<std::string_view> {
+ public:
+  explicit PatternMatcher(TextPattern pattern) : pattern_(std::move(pattern)) {}
+  bool MatchAndExplain(std::string_view text, ::testing::MatchResultListener*) const override {
+    return pattern_.matches(text);
   }
-  ::regfree(&compiled);
-}
+  void DescribeTo(std::ostream* os) const override { *os << "matches '" << pattern_.spec() << "'"; }
+  void DescribeNegationTo(std::ostream* os) const override { *os << "does not match '" << pattern_.spec() << "'"; }
+
+ private:
+  TextPattern pattern_;
+};
 
 }  // namespace
 
@@ -138,28 +143,29 @@ GoroutineMatcher GoroutineIds(std::set<std::uint64_t> ids) {
   return ::testing::Field("id", &Goroutine::id, ::testing::AnyOfArray(std::vector(ids.begin(), ids.end())));
 }
 
-StringMatcher FunctionSpec(std::string_view spec) { return TextSpec(unescape_go_symbol(spec)); }
-
-StringMatcher TextSpec(std::string_view spec) {
-  constexpr std::string_view kRegex = "regex:";
-  constexpr std::string_view kPrefix = "...";
-  if (spec.starts_with(kRegex)) {
-    std::string pattern(spec.substr(kRegex.size()));
-    check_regex(pattern);
-    return ::testing::ContainsRegex(pattern);
-  }
-  if (spec.ends_with(kPrefix)) return ::testing::StartsWith(std::string(spec.substr(0, spec.size() - kPrefix.size())));
-  return std::string(spec);
+StringMatcher FunctionSpec(std::string_view spec) {
+  return ::testing::MakeMatcher(new PatternMatcher(rules::function_pattern(spec)));
 }
+
+StringMatcher TextSpec(std::string_view spec) { return ::testing::MakeMatcher(new PatternMatcher(TextPattern::parse(spec))); }
 
 GoroutineMatcher TopFunctionSpec(std::string_view spec) {
   if (spec.ends_with(']')) {
     if (const std::size_t open = spec.rfind(" ["); open != std::string_view::npos) {
       const std::string state(spec.substr(open + 2, spec.size() - open - 3));
-      return ::testing::AllOf(TopFunction(FunctionSpec(spec.substr(0, open))), State(state));
+      return ::testing::AllOf(TopFunction(FunctionSpec(spec.substr(0, open))), State(TextSpec(state)));
     }
   }
   return TopFunction(FunctionSpec(spec));
 }
 
-}  // namespace goleakcheck::matchers
+}  // namespace matchers
+
+Ignore Ignoring(GoroutineMatcher matcher) {
+  std::ostringstream description;
+  matcher.DescribeTo(&description);
+  return Ignore{description.str(), [matcher = std::move(matcher)](const Goroutine& g) { return matcher.Matches(g); },
+                "api"};
+}
+
+}  // namespace goleakcheck

@@ -1,11 +1,12 @@
-// The --scenario command: `sh -c CMD`, run between the baseline and the check.
+// A scenario given as a shell command (`goleakcheck run --scenario`):
+// `sh -c CMD`, run between the baseline and the check.
 #pragma once
 
 #include <chrono>
 #include <map>
 #include <string>
 
-namespace goleakcheck::cli {
+namespace goleakcheck {
 
 struct Scenario {
   std::string command;
@@ -18,4 +19,4 @@ struct Scenario {
 // exits non-zero or passes its timeout (its process group is killed).
 void run_scenario(const Scenario& scenario);
 
-}  // namespace goleakcheck::cli
+}  // namespace goleakcheck

@@ -5,10 +5,10 @@
 #include <cstring>
 
 #include "goleakcheck/dump.hpp"
-#include "line_splitter.hpp"
-#include "go_text.hpp"
-#include "name_pool.hpp"
-#include "text_fields.hpp"
+#include "dump/line_splitter.hpp"
+#include "dump/go_text.hpp"
+#include "dump/name_pool.hpp"
+#include "dump/text_fields.hpp"
 
 namespace goleakcheck {
 

@@ -1,4 +1,4 @@
-#include "go_text.hpp"
+#include "dump/go_text.hpp"
 
 #include <cstdint>
 #include <cstring>

@@ -1,0 +1,138 @@
+#include "goleakcheck/diff.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "goleakcheck/footprint.hpp"
+#include "goleakcheck/idle_connection.hpp"
+
+namespace goleakcheck {
+
+namespace {
+
+std::string stack_key(const StackCount& stack) {
+  std::string key;
+  for (const Frame& f : stack.frames) {
+    key.append(f.function).append(1, '\0').append(f.file).append(1, ':').append(std::to_string(f.line)).append(1, '\n');
+  }
+  return key;
+}
+
+// A debug=1 stack seen as a goroutine, for the rules that need only frames
+// and labels: the footprint, idle connections and ignore rules. It has no
+// id or creator, and its state is not known.
+Goroutine as_goroutine(const StackCount& stack) {
+  Goroutine g;
+  g.state = "unknown";
+  g.frames = stack.frames;
+  g.labels = stack.labels;
+  return g;
+}
+
+// Whether two stacks show the same frames outside the runtime.
+bool same_user_frames(std::span<const Frame> a, std::span<const Frame> b) {
+  const auto user = [](const Frame& f) { return !f.function.starts_with("runtime."); };
+  auto i = a.begin();
+  auto j = b.begin();
+  while (true) {
+    i = std::find_if(i, a.end(), user);
+    j = std::find_if(j, b.end(), user);
+    if (i == a.end() || j == b.end()) return i == a.end() && j == b.end();
+    if (i->function != j->function || i->file != j->file || i->line != j->line) return false;
+    ++i;
+    ++j;
+  }
+}
+
+}  // namespace
+
+Baseline::Baseline(Snapshot snapshot, Profile counts) : snapshot_(std::move(snapshot)), counts_(std::move(counts)) {
+  sorted_ids_.reserve(snapshot_.goroutines.size());
+  for (const Goroutine& g : snapshot_.goroutines) sorted_ids_.push_back(g.id);
+  std::sort(sorted_ids_.begin(), sorted_ids_.end());
+}
+
+bool Baseline::contains(std::uint64_t id) const { return std::binary_search(sorted_ids_.begin(), sorted_ids_.end(), id); }
+
+Triage triage(const Goroutine& g, const TriageRules& rules) {
+  if (is_snapshot_footprint(g)) return {Triage::footprint};
+  if (!rules.idle_connections_are_leaks && classify_idle_connection(g) != IdleConnection::none) {
+    return {Triage::idle_connection};
+  }
+  const auto rule = std::find_if(rules.ignores.begin(), rules.ignores.end(), [&](const Ignore& i) { return i.matches(g); });
+  if (rule != rules.ignores.end()) return {Triage::ignored, static_cast<std::size_t>(rule - rules.ignores.begin())};
+  return {Triage::reported};
+}
+
+NewGoroutines new_goroutines(const Snapshot& after, const Baseline& baseline, const TriageRules& rules) {
+  NewGoroutines sorted;
+  sorted.hits.assign(rules.ignores.size(), 0);
+  for (const Goroutine& g : after.goroutines) {
+    if (baseline.contains(g.id)) continue;
+    const Triage t = triage(g, rules);
+    switch (t.kind) {
+      case Triage::footprint: break;
+      case Triage::idle_connection: sorted.idle_connections.push_back(&g); break;
+      case Triage::ignored:
+        ++sorted.ignored;
+        ++sorted.hits[t.rule];
+        break;
+      case Triage::reported: (g.blocked() ? sorted.blocked : sorted.active).push_back(&g); break;
+    }
+  }
+  return sorted;
+}
+
+std::vector<StackGrowth> grown_stacks(const Profile& before, const Profile& after) {
+  std::map<std::string, std::uint64_t> counts_before;
+  for (const StackCount& s : before.stacks) counts_before[stack_key(s)] += s.count;
+  std::map<std::string, StackGrowth> by_stack;
+  for (const StackCount& s : after.stacks) {
+    // Only a goroutine created but not started yet shows no frame (its stack
+    // is runtime.goexit alone). Seen here: net/http's background reader for
+    // the very request fetching the profile. Nothing to compare.
+    if (s.frames.empty()) continue;
+    StackGrowth& growth = by_stack[stack_key(s)];
+    if (growth.after == 0 || s.count > growth.stack.count) growth.stack = s;
+    growth.after += s.count;
+  }
+  std::vector<StackGrowth> grown;
+  for (auto& [key, growth] : by_stack) {
+    const auto found = counts_before.find(key);
+    growth.before = found == counts_before.end() ? 0 : found->second;
+    if (growth.after > growth.before) grown.push_back(growth);
+  }
+  std::stable_sort(grown.begin(), grown.end(),
+                   [](const StackGrowth& a, const StackGrowth& b) { return a.growth() > b.growth(); });
+  return grown;
+}
+
+std::vector<StackGrowth> reported_growth(const Profile& before, const Profile& after, const TriageRules& rules) {
+  std::vector<StackGrowth> reported;
+  for (StackGrowth& growth : grown_stacks(before, after)) {
+    if (triage(as_goroutine(growth.stack), rules).kind == Triage::reported) reported.push_back(std::move(growth));
+  }
+  return reported;
+}
+
+std::size_t attach_profile_labels(std::vector<Goroutine>& leaks, const Profile& profile) {
+  std::size_t labelled = 0;
+  for (Goroutine& g : leaks) {
+    if (!g.labels.empty() || g.frames.empty()) continue;
+    const std::vector<Label>* found = nullptr;
+    bool ambiguous = false;
+    for (const StackCount& stack : profile.stacks) {
+      if (!same_user_frames(g.frames, stack.frames)) continue;
+      if (found != nullptr && *found != stack.labels) ambiguous = true;
+      found = &stack.labels;
+    }
+    if (found != nullptr && !found->empty() && !ambiguous) {
+      g.labels = *found;
+      ++labelled;
+    }
+  }
+  return labelled;
+}
+
+}  // namespace goleakcheck

@@ -1,0 +1,84 @@
+// Diff and triage: which goroutines are new since the baseline, and what
+// each new one is (our own footprint, an idle connection, ignored by a
+// rule, or reported). Pure functions of the records: no I/O and no clock,
+// so every verdict rule can be tested on captured dumps without a program.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "goleakcheck/goroutine.hpp"
+#include "goleakcheck/ignore.hpp"
+#include "goleakcheck/profile.hpp"
+
+namespace goleakcheck {
+
+// The goroutines that existed before the scenario: their ids, and their
+// counts per stack for when a dump is cut off. Immutable once made; safe to
+// share between threads.
+class Baseline {
+ public:
+  explicit Baseline(Snapshot snapshot, Profile counts = {});
+  // O(log n).
+  bool contains(std::uint64_t id) const;
+  const Snapshot& snapshot() const { return snapshot_; }
+  const Profile& counts() const { return counts_; }
+
+ private:
+  Snapshot snapshot_;
+  Profile counts_;
+  std::vector<std::uint64_t> sorted_ids_;
+};
+
+// How new goroutines are told apart: the rules in force (rules_in_force),
+// tried in order, and whether idle connections count as leaks.
+struct TriageRules {
+  std::vector<Ignore> ignores;
+  bool idle_connections_are_leaks = false;
+};
+
+// What becomes of one new goroutine (or, counting, one grown stack).
+struct Triage {
+  enum Kind { footprint, idle_connection, ignored, reported } kind = reported;
+  std::size_t rule = 0;  // for `ignored`: the index of the first rule that matched
+};
+
+// O(rules) predicate calls.
+Triage triage(const Goroutine& g, const TriageRules& rules);
+
+// The goroutines of an after-snapshot that the baseline does not hold,
+// sorted into what a verdict needs. The pointers point into `after`.
+struct NewGoroutines {
+  std::vector<const Goroutine*> blocked;           // reported and parked: leaks if they stay
+  std::vector<const Goroutine*> active;            // reported and running, runnable or in a syscall
+  std::vector<const Goroutine*> idle_connections;  // not failed, not waited for
+  std::size_t ignored = 0;
+  std::vector<std::size_t> hits;  // per rule of TriageRules::ignores
+
+  // Nothing left to wait for: no new goroutine is blocked or still running.
+  bool settled() const { return blocked.empty() && active.empty(); }
+};
+
+// O(n log b) for n goroutines after and b in the baseline, plus triage.
+NewGoroutines new_goroutines(const Snapshot& after, const Baseline& baseline, const TriageRules& rules);
+
+// The stacks of `after` whose count grew since `before`, the largest growth
+// first. Stacks are the same when their frames are (function, file and
+// line); label sets of one stack are added up. A stack with no frame to show
+// (goroutines not started yet) is never reported. Views point into `after`.
+std::vector<StackGrowth> grown_stacks(const Profile& before, const Profile& after);
+
+// grown_stacks, less those that triage() does not report.
+std::vector<StackGrowth> reported_growth(const Profile& before, const Profile& after, const TriageRules& rules);
+
+// Gives leaks whose headers printed no labels (every Go before 1.27, and a
+// module that declares an older go line) the labels debug=1 prints for
+// their stack: only when every stack like theirs carries the same labels,
+// else which goroutine has which cannot be told. Stacks are compared by
+// their frames outside the runtime, which the two forms hide differently.
+// Returns how many leaks got labels; they point into `profile`'s names.
+std::size_t attach_profile_labels(std::vector<Goroutine>& leaks, const Profile& profile);
+
+}  // namespace goleakcheck
