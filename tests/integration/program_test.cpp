@@ -35,6 +35,16 @@ TEST(Launch, ProgramCrashingAtStartGivesItsStatusAndStderrTail) {
   EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "the reason must be one line";
 }
 
+// What a ProgramPerSuite or ProgramPerTest fixture fails with when the
+// program does not start: the reason and the program's own last words.
+TEST(Launch, FixturesReportTheLaunchErrorWithItsStderrTail) {
+  const Error e = launch_error(test::leakyservice({"-crash-at-start"}));
+  const std::string said = testing::describe_launch_failure(e);
+  EXPECT_THAT(said, ::testing::StartsWith("leakyservice exited with status 3"));
+  EXPECT_THAT(said, HasSubstr("\n  | leakyservice: config error: crash requested by -crash-at-start"));
+  EXPECT_EQ(testing::describe_launch_failure(std::runtime_error("plain")), "plain");
+}
+
 TEST(Launch, ProgramWithoutPprofSaysHowToEnableIt) {
   const Error e = launch_error(test::leakyservice({"-no-pprof"}));
   EXPECT_EQ(e.kind(), ErrorKind::no_pprof);
