@@ -17,7 +17,7 @@
 #include "goleakcheck/http_client.hpp"
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/profile.hpp"
-#include "goleakcheck/report.hpp"
+#include "goleakcheck/summary.hpp"
 #include "dump_parts.hpp"
 
 namespace goleakcheck::cli {
@@ -135,7 +135,7 @@ void summarize_in_pieces(const std::string& path, std::uint64_t size) {
   });
   for (std::size_t i = 1; i < summaries.size(); ++i) summaries[0].merge(std::move(summaries[i]));
   warn(pieces);
-  std::cout << render_summary(std::move(summaries[0]), pieces.back().end);
+  write_summary(std::cout, std::move(summaries[0]), pieces.back().end);
 }
 
 }  // namespace
@@ -172,7 +172,11 @@ ExitCode parse(const ParseOptions& options) {
   if (is_profile.value_or(false)) {
     const Profile profile = parse_profile(profile_text);
     if (profile.truncated) std::cerr << "goleakcheck: warning: the profile was cut off; counts are missing\n";
-    std::cout << (json ? render_profile_json(profile) : render_profile_summary(profile));
+    if (json) {
+      write_profile_json(std::cout, profile);
+    } else {
+      write_profile_summary(std::cout, profile);
+    }
     return ExitCode::clean;
   }
   whole[0].end = dump.finish(cut);
@@ -180,7 +184,7 @@ ExitCode parse(const ParseOptions& options) {
   if (json) {
     json_records.finish();
   } else {
-    std::cout << render_summary(std::move(summary), whole[0].end);
+    write_summary(std::cout, std::move(summary), whole[0].end);
   }
   return ExitCode::clean;
 }

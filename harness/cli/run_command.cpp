@@ -18,13 +18,21 @@ namespace goleakcheck::cli {
 
 namespace {
 
-void write_report(const RunOptions& options, const std::string& text) {
+void write_report(const RunOptions& options, const LeakReport& report) {
+  const auto write = [&](std::ostream& out) {
+    if (options.format == "json") {
+      write_json(out, report);
+    } else {
+      write_text(out, report);
+    }
+  };
   if (options.output.empty() || options.output == "-") {
-    std::cout << text << std::flush;
+    write(std::cout);
+    std::cout << std::flush;
     return;
   }
   std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
-  out << text;
+  write(out);
   out.close();
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the report to {}", options.output));
 }
@@ -85,7 +93,7 @@ ExitCode run(const RunOptions& options) {
   }
   const LeakReport report = checker->check(baseline);
   if (options.warn_unused_ignores) warn_unused_ignores(report);
-  write_report(options, options.format == "json" ? render_json(report) : render_text(report));
+  write_report(options, report);
   return report.clean() ? ExitCode::clean : ExitCode::leaks;
 }
 

@@ -2,6 +2,7 @@
 #include <tuple>
 
 #include "goleakcheck/report.hpp"
+#include "goleakcheck/summary.hpp"
 
 namespace goleakcheck {
 

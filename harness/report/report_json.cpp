@@ -1,8 +1,10 @@
 #include <ostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "goleakcheck/report.hpp"
+#include "goleakcheck/summary.hpp"
 
 namespace goleakcheck {
 
@@ -96,17 +98,17 @@ void GoroutineJsonStream::add(const Goroutine& g) {
 
 void GoroutineJsonStream::finish() { out_ << (records_ == 0 ? "[]\n" : "\n]\n"); }
 
-std::string render_profile_json(const Profile& profile) {
+void write_profile_json(std::ostream& out, const Profile& profile) {
   Json stacks = Json::array();
   for (const StackCount& stack : profile.stacks) stacks.push_back(to_json(stack, stack.count));
   const Json json{{"profile", or_null(profile.name)},
                   {"total", profile.total ? Json(*profile.total) : Json(nullptr)},
                   {"truncated", profile.truncated},
                   {"stacks", std::move(stacks)}};
-  return dump(json, 2) + "\n";
+  out << dump(json, 2) << "\n";
 }
 
-std::string render_json(const LeakReport& report) {
+void write_json(std::ostream& out, const LeakReport& report) {
   Json groups = Json::array();
   for (const LeakGroup& group : report.groups) {
     groups.push_back(Json{{"count", group.count()},
@@ -143,7 +145,13 @@ std::string render_json(const LeakReport& report) {
         {"snapshots", report.snapshots},
         {"elapsed_ms", std::chrono::duration<double, std::milli>(report.elapsed).count()}}},
   };
-  return dump(json, 2) + "\n";
+  out << dump(json, 2) << "\n";
+}
+
+std::string render_json(const LeakReport& report) {
+  std::ostringstream json;
+  write_json(json, report);
+  return json.str();
 }
 
 }  // namespace goleakcheck

@@ -2,18 +2,22 @@
 #include <cctype>
 #include <iterator>
 #include <map>
+#include <ostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/idle_connection.hpp"
 #include "goleakcheck/report.hpp"
+#include "goleakcheck/summary.hpp"
 
 namespace goleakcheck {
 
 namespace {
 
-using Out = std::back_insert_iterator<std::string>;
+// Everything is written straight to the stream.
+using Out = std::ostreambuf_iterator<char>;
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
@@ -130,9 +134,8 @@ std::uint64_t total_growth(const std::vector<StackGrowth>& grown) {
 
 }  // namespace
 
-std::string render_summary(DumpSummary summary, const Snapshot& dump, std::size_t max_groups) {
-  std::string text;
-  Out out(text);
+void write_summary(std::ostream& os, DumpSummary summary, const Snapshot& dump, std::size_t max_groups) {
+  Out out(os);
   fmt::format_to(out, "{}{}\n", plural(summary.goroutines, "goroutine", "goroutines"),
                  dump.truncated ? " (the dump was cut off: the last record is partial, more were not written)" : "");
   if (summary.unreadable > 0) {
@@ -149,12 +152,10 @@ std::string render_summary(DumpSummary summary, const Snapshot& dump, std::size_
                    std::min(max_groups, groups.size()), groups.size());
   }
   for (std::size_t i = 0; i < groups.size() && i < max_groups; ++i) write_group(out, i + 1, groups[i]);
-  return text;
 }
 
-std::string render_profile_summary(const Profile& profile, std::size_t max_stacks) {
-  std::string text;
-  Out out(text);
+void write_profile_summary(std::ostream& os, const Profile& profile, std::size_t max_stacks) {
+  Out out(os);
   fmt::format_to(out, "{} profile: {} in {}{}\n", profile.name.empty() ? "goroutine" : profile.name,
                  plural(profile.total.value_or(profile.counted()), "goroutine", "goroutines"),
                  plural(profile.stacks.size(), "stack", "stacks"),
@@ -164,12 +165,10 @@ std::string render_profile_summary(const Profile& profile, std::size_t max_stack
     const Frame* site = stack.blocking_site();
     fmt::format_to(out, "{:>10}  {}\n", stack.count, site != nullptr ? where(*site) : "(no frames)");
   }
-  return text;
 }
 
-std::string render_text(const LeakReport& report) {
-  std::string text;
-  Out out(text);
+void write_text(std::ostream& os, const LeakReport& report) {
+  Out out(os);
   const std::string stats =
       fmt::format("{} before, {} after; {} in {}", plural(report.baseline_goroutines, "goroutine", "goroutines"),
                   report.final_goroutines, format_duration(report.elapsed),
@@ -214,7 +213,12 @@ std::string render_text(const LeakReport& report) {
     fmt::format_to(out, "note: {} ignored by rule: {}\n", plural(report.ignored, "new goroutine", "new goroutines"),
                    fmt::join(used, "; "));
   }
-  return text;
+}
+
+std::string render_text(const LeakReport& report) {
+  std::ostringstream text;
+  write_text(text, report);
+  return text.str();
 }
 
 }  // namespace goleakcheck

@@ -1,4 +1,5 @@
-// The verdict of one check, and how it is shown.
+// The verdict of one check, and how it is written. Offline summaries of a
+// dump or a profile are in summary.hpp.
 #pragma once
 
 #include <chrono>
@@ -94,48 +95,17 @@ class LeakGrouper {
 std::vector<LeakGroup> group_leaks(const std::vector<Goroutine>& leaks);
 std::vector<LeakGroup> group_leaks(std::span<const Goroutine* const> leaks);
 
-// A dump at a glance, collected record by record (DumpReader's streaming
-// form): goroutines per state and the blocked ones grouped.
-struct DumpSummary {
-  std::size_t goroutines = 0;
-  std::size_t unreadable = 0;  // records with Goroutine::unreadable_header
-  std::map<std::string_view, std::size_t> states;
-  LeakGrouper blocked;
-
-  void add(const Goroutine& g);
-  void merge(DumpSummary&& other);
-};
 
 // The report a person reads: one section per group with its state, blocking
-// site, creator, ids and one full stack.
-std::string render_text(const LeakReport& report);
+// site, creator, labels, ids and one full stack.
+void write_text(std::ostream& out, const LeakReport& report);
 
 // The machine-readable report: verdict, leaks, groups, warnings, stats.
+// Invalid UTF-8 in names or labels is replaced, never thrown on.
+void write_json(std::ostream& out, const LeakReport& report);
+
+// write_text and write_json into a string, for assertion messages and tests.
+std::string render_text(const LeakReport& report);
 std::string render_json(const LeakReport& report);
-
-// A JSON array of goroutine records, each as in the report's "leaks",
-// written one record at a time as they are added: a dump of 100,000s
-// stays a stream. finish() closes the array; `out` must outlive the stream.
-class GoroutineJsonStream {
- public:
-  explicit GoroutineJsonStream(std::ostream& out) : out_(out) {}
-  void add(const Goroutine& g);
-  void finish();
-
- private:
-  std::ostream& out_;
-  std::size_t records_ = 0;
-};
-
-// A debug=1 profile as JSON: its total and each stack with its count.
-std::string render_profile_json(const Profile& profile);
-
-// A debug=1 profile at a glance: the total, then the largest stacks.
-std::string render_profile_summary(const Profile& profile, std::size_t max_stacks = 10);
-
-// A dump at a glance: goroutines per state, then the blocked ones grouped
-// by (state, blocking site, creator), the largest `max_groups` groups.
-// `dump` is what DumpReader::finish returned: whether it was cut off.
-std::string render_summary(DumpSummary summary, const Snapshot& dump, std::size_t max_groups = 10);
 
 }  // namespace goleakcheck

@@ -1,0 +1,54 @@
+// What `goleakcheck parse` shows of a dump or a profile, without a check:
+// summaries built record by record, and the JSON of every record. Every
+// writer streams to an std::ostream.
+#pragma once
+
+#include <cstddef>
+#include <iosfwd>
+#include <map>
+#include <string_view>
+
+#include "goleakcheck/goroutine.hpp"
+#include "goleakcheck/profile.hpp"
+#include "goleakcheck/report.hpp"
+
+namespace goleakcheck {
+
+// A dump at a glance, collected record by record (DumpReader's streaming
+// form): goroutines per state and the blocked ones grouped.
+struct DumpSummary {
+  std::size_t goroutines = 0;
+  std::size_t unreadable = 0;  // records with Goroutine::unreadable_header
+  std::map<std::string_view, std::size_t> states;
+  LeakGrouper blocked;
+
+  void add(const Goroutine& g);
+  void merge(DumpSummary&& other);
+};
+
+// The summary: goroutines per state, then the blocked ones grouped by
+// (state, blocking site, creator), the largest `max_groups` groups. `dump`
+// is what DumpReader::finish returned: whether the dump was cut off.
+void write_summary(std::ostream& out, DumpSummary summary, const Snapshot& dump, std::size_t max_groups = 10);
+
+// A JSON array of goroutine records, each as in the report's "leaks",
+// written one record at a time as they are added: a dump of 100,000s
+// stays a stream. finish() closes the array; `out` must outlive the stream.
+class GoroutineJsonStream {
+ public:
+  explicit GoroutineJsonStream(std::ostream& out) : out_(out) {}
+  void add(const Goroutine& g);
+  void finish();
+
+ private:
+  std::ostream& out_;
+  std::size_t records_ = 0;
+};
+
+// A debug=1 profile at a glance: the total, then the largest stacks.
+void write_profile_summary(std::ostream& out, const Profile& profile, std::size_t max_stacks = 10);
+
+// A debug=1 profile as JSON: its total and each stack with its count.
+void write_profile_json(std::ostream& out, const Profile& profile);
+
+}  // namespace goleakcheck
