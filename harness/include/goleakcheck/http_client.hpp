@@ -34,6 +34,9 @@ struct HttpResponse {
 // requests. That matters for leak checks: the server goroutine serving a
 // kept-alive connection is the same one from the baseline on, so repeated
 // snapshots leave no connection goroutines of their own behind.
+//
+// Not thread-safe: one connection, one request at a time; use one client per
+// thread. A request takes at most FetchLimits::deadline.
 class HttpClient {
  public:
   explicit HttpClient(Endpoint endpoint);

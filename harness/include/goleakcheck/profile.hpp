@@ -2,6 +2,9 @@
 // stack, with a count per stack and no ids or states. It is the fallback
 // when a debug=2 dump is cut off: its first line gives the true total, and
 // counts per stack can still be compared.
+//
+// Every string_view in a Profile points into Profile::names, which the
+// Profile keeps alive; a StackCount copied out is valid while it lives.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +40,8 @@ struct Profile {
 };
 
 // Parses a debug=1 goroutine (or goroutineleak) profile. Forgiving like
-// parse_dump: unknown lines are skipped; never throws.
+// parse_dump: unknown lines are skipped; never throws. Linear in the text;
+// thread-safe (it shares nothing).
 Profile parse_profile(std::string_view text);
 
 // A stack with more goroutines after than before. Its views point into the

@@ -29,6 +29,9 @@ struct LaunchOptions {
   std::filesystem::path log_dir;
 };
 
+// Owns the process: whatever happens to the Program object (a test that
+// throws, a move), the process group is stopped and reaped once. Not
+// thread-safe: drive one Program from one thread at a time.
 class Program {
  public:
   // Starts the program and waits until GET /debug/pprof/ answers 200.

@@ -29,6 +29,9 @@ struct LeakGroup {
   std::size_t count() const { return ids.size(); }
 };
 
+// A report owns what its records point into (`names`): it stays valid after
+// the snapshots and the Checker that made it are gone. A plain value; copies
+// are independent.
 struct LeakReport {
   // New goroutines (absent from the baseline) still blocked when the check
   // ended, and not ignored. Non-empty means the check failed.
