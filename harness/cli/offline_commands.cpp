@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "goleakcheck/diff.hpp"
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/http_client.hpp"
 #include "goleakcheck/error.hpp"
@@ -29,7 +30,7 @@ namespace {
 // fetch's size cap.
 bool fetch_dump(const std::string& url, const FetchLimits& limits, const BodyReceiver& receive) {
   HttpClient client(Endpoint::parse(url));
-  return fetch_pprof(client, kGoroutineDumpPath, limits, receive);
+  return fetch_pprof(client, kGoroutineDumpPath, limits, receive).cut;
 }
 
 bool read_source(const ParseOptions& options, const BodyReceiver& receive) {
@@ -84,15 +85,25 @@ struct Piece {
   }
 };
 
-// What the pieces say together, to stderr. Only the last piece can be cut.
-void warn(const std::vector<Piece>& pieces) {
+// What the pieces say together: an error when they are no dump, else
+// warnings on stderr. Only the last piece can be cut.
+void check_and_warn(const std::string& source, const std::vector<Piece>& pieces) {
   std::size_t bytes = 0;
   std::size_t unreadable = 0;
   const std::string* first_unreadable = nullptr;
+  Snapshot whole;  // the counts of all pieces
   for (const Piece& piece : pieces) {
     bytes += piece.end.bytes;
     unreadable += piece.unreadable;
     if (first_unreadable == nullptr && piece.unreadable > 0) first_unreadable = &piece.first_unreadable;
+    whole.records_read += piece.end.records_read;
+    whole.stray_bytes += piece.end.stray_bytes;
+  }
+  whole.bytes = bytes;
+  if (const std::string why = why_not_a_dump(whole); !why.empty()) {
+    throw Error(ErrorKind::not_a_dump,
+                fmt::format("{} is not a goroutine dump: {}; give a debug=2 dump, a debug=1 profile or a crash log",
+                            source == "-" ? "standard input" : source, why));
   }
   if (pieces.back().end.truncated) {
     std::cerr << fmt::format(
@@ -134,7 +145,7 @@ void summarize_in_pieces(const std::string& path, std::uint64_t size) {
     pieces[i].end = reader.finish(last && size == kRuntimeDumpCap);
   });
   for (std::size_t i = 1; i < summaries.size(); ++i) summaries[0].merge(std::move(summaries[i]));
-  warn(pieces);
+  check_and_warn(path, pieces);
   write_summary(std::cout, std::move(summaries[0]), pieces.back().end);
 }
 
@@ -180,7 +191,7 @@ ExitCode parse(const ParseOptions& options) {
     return ExitCode::clean;
   }
   whole[0].end = dump.finish(cut);
-  warn(whole);
+  check_and_warn(options.source, whole);
   if (json) {
     json_records.finish();
   } else {

@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "goleakcheck/footprint.hpp"
 #include "goleakcheck/idle_connection.hpp"
 
@@ -54,6 +56,24 @@ Baseline::Baseline(Snapshot snapshot, Profile counts) : snapshot_(std::move(snap
 }
 
 bool Baseline::contains(std::uint64_t id) const { return std::binary_search(sorted_ids_.begin(), sorted_ids_.end(), id); }
+
+std::string why_not_a_dump(const Snapshot& dump) {
+  if (dump.records_read == 0) return dump.bytes == 0 ? "it is empty" : "it holds no goroutine record";
+  if (dump.stray_bytes * 2 > dump.bytes) {
+    return fmt::format("most of it is not goroutine records ({} of {} bytes are not)", dump.stray_bytes, dump.bytes);
+  }
+  return {};
+}
+
+std::string why_not_a_live_dump(const Snapshot& dump) {
+  if (std::string why = why_not_a_dump(dump); !why.empty()) return why;
+  const bool writer = std::any_of(dump.goroutines.begin(), dump.goroutines.end(), [](const Goroutine& g) {
+    return std::any_of(g.frames.begin(), g.frames.end(),
+                       [](const Frame& f) { return f.function == "runtime/pprof.writeGoroutineStacks"; });
+  });
+  if (!writer) return "it lacks the goroutine that writes a dump (runtime/pprof.writeGoroutineStacks)";
+  return {};
+}
 
 Triage triage(const Goroutine& g, const TriageRules& rules) {
   if (is_snapshot_footprint(g)) return {Triage::footprint};

@@ -138,7 +138,13 @@ struct DumpReader::State {
   void take_line(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!in_record) {
-      if (starts_record(line)) start_record(line);  // else preamble or junk: skipped
+      if (starts_record(line)) {
+        start_record(line);
+      } else if (!line.empty()) {
+        // A preamble (a panic message, log lines) or junk: skipped, counted.
+        ++snapshot.stray_lines;
+        snapshot.stray_bytes += line.size() + 1;
+      }
     } else if (line.empty()) {
       finish_record();
     } else if (line.front() == '\t' && awaiting != Awaiting::nothing) {
@@ -169,6 +175,7 @@ struct DumpReader::State {
   void finish_record(bool partial = false) {
     current.partial = partial;
     in_record = false;
+    ++snapshot.records_read;
     if (on_record) {
       // Lend the reused frame vector instead of copying it.
       current.frames.swap(frames);
@@ -205,9 +212,13 @@ struct DumpReader::State {
       in_ancestors = true;
     } else if (line.ends_with("stack unavailable")) {
       current.stack_unavailable = true;
+    } else {
+      // Anything else ("non-Go function at pc=…", a log line written into
+      // the dump, junk after it) has no frame of this goroutine in it: it is
+      // counted as text outside the records.
+      ++snapshot.stray_lines;
+      snapshot.stray_bytes += line.size() + 1;
     }
-    // Anything else ("non-Go function at pc=…", a stray log line) has no
-    // frame of this goroutine in it.
   }
 
   // "pkg.(*T).Method(0xc000012345, {0x7b1, 0x3})": the arguments start at

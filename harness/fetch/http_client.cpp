@@ -40,6 +40,7 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
       std::string(path),
       [&](const httplib::Response& head) {
         response.status = head.status;
+        response.content_type = head.get_header_value("Content-Type");
         return true;
       },
       [&](const char* data, std::size_t size) {
@@ -50,6 +51,9 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
         const std::size_t room = limits.max_bytes - received;
         const std::size_t taken = std::min(size, room);
         received += taken;
+        if (response.head.size() < HttpResponse::kHeadBytes) {
+          response.head.append(data, std::min(taken, HttpResponse::kHeadBytes - response.head.size()));
+        }
         if (response.status == 200) receive(std::string_view(data, taken));
         if (taken < size || received == limits.max_bytes) {
           response.cut = true;
@@ -71,13 +75,30 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
   return response;
 }
 
-bool fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits, const BodyReceiver& receive) {
-  const HttpResponse response = client.get(path, limits, receive);
+HttpResponse fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits,
+                         const BodyReceiver& receive) {
+  HttpResponse response = client.get(path, limits, receive);
   if (response.status != 200) {
     throw Error(ErrorKind::snapshot_failed, fmt::format("{}{} answered HTTP {}; is net/http/pprof registered?",
                                                         client.endpoint().url(), path, response.status));
   }
-  return response.cut;
+  return response;
+}
+
+std::string describe_answer(const HttpResponse& response) {
+  std::string start;
+  for (const char c : response.head) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      start += "\\n";
+    } else if (byte < 0x20 || byte >= 0x7f) {
+      start += fmt::format("\\x{:02x}", byte);
+    } else {
+      start += c;
+    }
+  }
+  return fmt::format("{}, {}", response.content_type.empty() ? "no Content-Type" : response.content_type,
+                     start.empty() ? std::string("with an empty body") : fmt::format("starting '{}'", start));
 }
 
 void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,

@@ -6,6 +6,7 @@
 
 #include "common/backoff.hpp"
 #include "settle/settle.hpp"
+#include "goleakcheck/diff.hpp"
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/error.hpp"
 
@@ -60,19 +61,34 @@ auto Checker::fetch(Fetch&& fetch) const {
 Snapshot Checker::snapshot() const {
   return fetch([&] {
     DumpReader reader;
-    const bool cut = fetch_pprof(*client_, kGoroutineDumpPath, options_.fetch,
-                                 [&](std::string_view chunk) { reader.feed(chunk); });
-    return reader.finish(cut);
+    const HttpResponse response = fetch_pprof(*client_, kGoroutineDumpPath, options_.fetch,
+                                              [&](std::string_view chunk) { reader.feed(chunk); });
+    Snapshot snapshot = reader.finish(response.cut);
+    // A verdict is only ever made of real dumps: zero new goroutines in
+    // something that is no dump would read as "clean".
+    if (const std::string why = why_not_a_live_dump(snapshot); !why.empty()) {
+      throw Error(ErrorKind::not_a_dump,
+                  fmt::format("{}{} answered 200 but is not a goroutine dump: {} ({}); is {} the program's pprof "
+                              "address?",
+                              endpoint().url(), kGoroutineDumpPath, why, describe_answer(response), endpoint().url()));
+    }
+    return snapshot;
   });
 }
 
 Profile Checker::counts() const {
   return fetch([&] {
     std::string text;
-    const bool cut = fetch_pprof(*client_, kGoroutineProfilePath, options_.fetch,
-                                 [&](std::string_view chunk) { text.append(chunk); });
+    const HttpResponse response = fetch_pprof(*client_, kGoroutineProfilePath, options_.fetch,
+                                              [&](std::string_view chunk) { text.append(chunk); });
     Profile profile = parse_profile(text);
-    if (cut) profile.truncated = true;
+    if (response.cut) profile.truncated = true;
+    if (!profile.total) {
+      throw Error(ErrorKind::not_a_dump,
+                  fmt::format("{}{} answered 200 but is not a goroutine profile: it has no 'goroutine profile: "
+                              "total N' line ({}); is {} the program's pprof address?",
+                              endpoint().url(), kGoroutineProfilePath, describe_answer(response), endpoint().url()));
+    }
     return profile;
   });
 }

@@ -103,6 +103,23 @@ TEST(NewGoroutines, AnUnreadableRecordIsReportedBlocked) {
   EXPECT_THAT(ids(found.blocked), ElementsAre(9));
 }
 
+// Never a verdict made of what is no dump.
+TEST(WhyNotALiveDump, OnlyARealDumpServedLivePasses) {
+  EXPECT_EQ(why_not_a_live_dump(dump("releases/go1.27/goroutine.debug2.txt")), "");
+  EXPECT_EQ(why_not_a_live_dump(dump("releases/go1.19/goroutine.debug2.txt")), "");
+  EXPECT_EQ(why_not_a_live_dump(parse_dump("")), "it is empty");
+  EXPECT_EQ(why_not_a_live_dump(parse_dump("<!DOCTYPE html>\n<html><body>shop</body></html>\n")),
+            "it holds no goroutine record");
+  // A crash log is a dump, but not one a live endpoint serves.
+  const Snapshot crash = dump("go1.26-crash-gotraceback-system.stderr.txt");
+  EXPECT_EQ(why_not_a_dump(crash), "");
+  EXPECT_THAT(why_not_a_live_dump(crash), ::testing::HasSubstr("writeGoroutineStacks"));
+  // A real dump buried in text that is not part of it.
+  std::string buried = test::read_file(test::fixture("releases/go1.27/goroutine.debug2.txt"));
+  for (int i = 0; i < 2000; ++i) buried += "lorem ipsum dolor sit amet\n";
+  EXPECT_THAT(why_not_a_dump(parse_dump(buried)), ::testing::StartsWith("most of it is not goroutine records"));
+}
+
 Profile profile(const char* text) { return parse_profile(text); }
 
 TEST(GrownStacks, TriagedLikeGoroutines) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "goleakcheck/goroutine.hpp"
@@ -31,6 +32,17 @@ class Baseline {
   Profile counts_;
   std::vector<std::uint64_t> sorted_ids_;
 };
+
+// Why `dump` is not a goroutine dump at all, or empty when it is: a dump
+// holds records and is mostly records (a crash log's preamble is fine).
+// Reads only the counts, so it works on a streamed read too.
+std::string why_not_a_dump(const Snapshot& dump);
+
+// why_not_a_dump, and more: a dump served live holds the goroutine writing
+// it (runtime/pprof.writeGoroutineStacks), which the runtime prints first.
+// An HTML page, an empty or random body, or a dump that turned to garbage
+// all fail this: never a "clean" made of nothing.
+std::string why_not_a_live_dump(const Snapshot& dump);
 
 // How new goroutines are told apart: the rules in force (rules_in_force),
 // tried in order, and whether idle connections count as leaks.

@@ -130,6 +130,15 @@ struct Snapshot {
   // 64 MiB cap, or at the reader's own size cap. Ids missing from a
   // truncated snapshot prove nothing.
   bool truncated = false;
+  // Non-blank lines that are no part of any record (outside them, or inside
+  // one but neither header, frame, creator nor marker), and their bytes with
+  // newlines: a crash log's preamble, junk, or, when they are most of the
+  // text, no dump at all.
+  std::size_t stray_lines = 0;
+  std::size_t stray_bytes = 0;
+  // Every record read: goroutines.size(), or as many as were handed to a
+  // DumpReader's RecordHandler (then `goroutines` is empty).
+  std::size_t records_read = 0;
 
   const Goroutine* find(std::uint64_t id) const;
   // How many records have an unreadable header (Goroutine::unreadable_header).

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "goleakcheck/endpoint.hpp"
@@ -27,7 +28,11 @@ using BodyReceiver = std::function<void(std::string_view chunk)>;
 // What a GET gave besides its body.
 struct HttpResponse {
   int status = 0;
-  bool cut = false;  // reading stopped at FetchLimits::max_bytes
+  bool cut = false;          // reading stopped at FetchLimits::max_bytes
+  std::string content_type;  // as the server said it, or empty
+  std::string head;          // the body's first bytes (up to kHeadBytes), for error messages
+
+  static constexpr std::size_t kHeadBytes = 64;
 };
 
 // An HTTP client for one endpoint that keeps its connection open between
@@ -62,10 +67,15 @@ class HttpClient {
 inline constexpr std::string_view kGoroutineDumpPath = "/debug/pprof/goroutine?debug=2";
 inline constexpr std::string_view kGoroutineProfilePath = "/debug/pprof/goroutine?debug=1";
 
-// GET a pprof `path`, streaming its body to `receive`. Returns true when the
-// body was cut at limits.max_bytes. Throws Error(ErrorKind::snapshot_failed)
-// as HttpClient::get does, and when the answer is not 200.
-bool fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits, const BodyReceiver& receive);
+// GET a pprof `path`, streaming its body to `receive`. Throws
+// Error(ErrorKind::snapshot_failed) as HttpClient::get does, and when the
+// answer is not 200.
+HttpResponse fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits,
+                         const BodyReceiver& receive);
+
+// "text/html; charset=utf-8, starting '<!DOCTYPE html>\n<html>…'": what came
+// back, for an error that says it was not what was asked for.
+std::string describe_answer(const HttpResponse& response);
 
 // Polls GET /debug/pprof/ until it answers 200. Between polls it calls
 // `check_alive`, which throws when the program has exited. Throws

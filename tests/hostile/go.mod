@@ -1,0 +1,3 @@
+module goleakcheck.test/hostile
+
+go 1.19

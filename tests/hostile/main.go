@@ -1,0 +1,77 @@
+// Command hostile answers on loopback the way a broken or wrong server
+// does, for the fault tests of goleakcheck (tests/integration/fault_test.cpp):
+//
+//	hostile -addr 127.0.0.1:0 -mode html
+//
+// It prints "listening on ADDR" once it listens. Modes:
+//
+//	html     200 text/html on every path: a web app on the wrong port
+//	empty    200 with an empty body on every path
+//	random   200 with 4 KiB of random bytes on every path
+//	flip     a real pprof endpoint until the goroutine dump has been served
+//	         once (the harness's baseline); later dumps are real ones buried
+//	         in text that is no dump, as from a proxy that went wrong
+package main
+
+import (
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	rpprof "runtime/pprof"
+	"strings"
+	"sync/atomic"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
+	mode := flag.String("mode", "html", "html, empty, random or flip")
+	flag.Parse()
+
+	listener, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("listening on %s\n", listener.Addr())
+
+	var handler http.Handler
+	switch *mode {
+	case "html":
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, "<!DOCTYPE html>\n<html><head><title>Shop</title></head><body>Welcome</body></html>\n")
+		})
+	case "empty":
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	case "random":
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			buf := make([]byte, 4096)
+			rand.Read(buf)
+			w.Write(buf)
+		})
+	case "flip":
+		handler = flip()
+	default:
+		log.Fatalf("unknown mode %q", *mode)
+	}
+	log.Fatal(http.Serve(listener, handler))
+}
+
+// flip serves real pprof, then, from the second debug=2 dump on, the dump
+// followed by far more text that is not part of it.
+func flip() http.Handler {
+	var dumps atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/debug/pprof/goroutine" && r.URL.Query().Get("debug") == "2" && dumps.Add(1) > 1 {
+			rpprof.Lookup("goroutine").WriteTo(w, 2)
+			fmt.Fprint(w, strings.Repeat("lorem ipsum dolor sit amet\n", 2000))
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}

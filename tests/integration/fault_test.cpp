@@ -1,0 +1,83 @@
+// Faults from a hostile or broken environment, each through the real CLI
+// against a real server on loopback: never a "clean" verdict made of what
+// could not be seen, always exit status 2 with a line that says what came
+// back. (README.md, "The fault matrix".)
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <unistd.h>
+
+#include "leakyservice.hpp"
+#include "source_marker.hpp"
+
+namespace goleakcheck {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// `goleakcheck run` against tests/hostile in `mode`, launched on a free port.
+test::CliResult run_against(const std::string& mode) {
+  return test::run_cli({"run", "--settle", "200ms", "--", GOLEAKCHECK_HOSTILE_BIN, "-addr", "{addr}", "-mode", mode});
+}
+
+void expect_not_a_dump(const test::CliResult& r, std::string_view what) {
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.out, "") << "no verdict may be printed";
+  const std::string first_line = r.err.substr(0, r.err.find('\n'));
+  EXPECT_THAT(first_line, AllOf(StartsWith("goleakcheck: error: "), HasSubstr("is not a goroutine dump"),
+                                HasSubstr(std::string(what))));
+}
+
+TEST(Faults, AnHtmlPageIsNoDump) {
+  const test::CliResult r = run_against("html");
+  expect_not_a_dump(r, "text/html; charset=utf-8, starting '<!DOCTYPE html>\\n<html>");
+  EXPECT_THAT(r.err, HasSubstr("holds no goroutine record"));
+}
+
+TEST(Faults, AnEmptyAnswerIsNoDump) { expect_not_a_dump(run_against("empty"), "it is empty"); }
+
+TEST(Faults, RandomBytesAreNoDump) {
+  const test::CliResult r = run_against("random");
+  expect_not_a_dump(r, "starting '");
+  EXPECT_THAT(r.err, HasSubstr("\\x"));  // shown escaped, never raw
+}
+
+// A real pprof endpoint whose after-scenario dump turns to garbage: the
+// baseline was fine, the check must still not call it clean.
+TEST(Faults, ADumpThatTurnsToGarbageAfterTheBaselineIsNoVerdict) {
+  expect_not_a_dump(run_against("flip"), "most of it is not goroutine records");
+}
+
+std::filesystem::path write_temp(const std::string& name, const std::string& content) {
+  const auto path = std::filesystem::temp_directory_path() / (name + "." + std::to_string(::getpid()));
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+TEST(Faults, ParseOfAFileThatIsNoDumpExitsTwo) {
+  std::string noise(std::size_t{16} << 20, '\0');  // large enough to be read in pieces too
+  std::mt19937 random(7);
+  for (char& c : noise) c = static_cast<char>(random() % 255 + 1);
+  for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
+           {"empty", ""}, {"html", "<!DOCTYPE html><html></html>\n"}, {"noise", noise}}) {
+    const auto path = write_temp("goleakcheck-not-a-dump-" + name, content);
+    const test::CliResult r = test::run_cli({"parse", path.string()});
+    std::filesystem::remove(path);
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("is not a goroutine dump")) << name;
+    EXPECT_EQ(r.out, "") << name;
+  }
+  // A crash log is a dump, its preamble notwithstanding.
+  const test::CliResult crash =
+      test::run_cli({"parse", test::fixture("go1.26-crash-gotraceback-system.stderr.txt").string()});
+  EXPECT_EQ(crash.exit_code, 0) << crash.err;
+}
+
+}  // namespace
+}  // namespace goleakcheck
