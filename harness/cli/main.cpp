@@ -6,6 +6,7 @@
 
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/http_client.hpp"
+#include "goleakcheck/interrupt.hpp"
 #include "goleakcheck/error.hpp"
 #include "offline_commands.hpp"
 #include "exit_code.hpp"
@@ -103,6 +104,13 @@ ExitCode run_command(const CLI::App& app, const goleakcheck::cli::RunOptions& ru
 // Every error ends here: one line "goleakcheck: error: ...", its details
 // (the program's stderr tail), and exit status 2.
 int main(int argc, char** argv) {
+  // Before anything starts: an interrupted goleakcheck leaves no process,
+  // scenario, setsid grandchild or temporary file behind.
+  goleakcheck::clean_up_on_signals();
+  goleakcheck::adopt_orphans();
+  struct StopOrphansAtExit {
+    ~StopOrphansAtExit() { goleakcheck::stop_adopted_orphans(); }
+  } stop_orphans_at_exit;
   CLI::App app{"goleakcheck: catch goroutine leaks in a Go program from the outside"};
   app.set_version_flag("--version", std::string("goleakcheck ") + GOLEAKCHECK_VERSION);
   app.require_subcommand(1);
@@ -113,12 +121,15 @@ int main(int argc, char** argv) {
   add_offline_commands(app, parse_options, snapshot_options);
 
   const auto fail = [](const std::string& message, const std::string& details = {}) {
+    goleakcheck::wait_if_interrupted();  // the clean-up, not this error, ends the process
     std::cerr << "goleakcheck: error: " << message << "\n" << details;
     return static_cast<int>(ExitCode::check_not_made);
   };
   try {
     app.parse(argc, argv);
-    return static_cast<int>(run_command(app, run_options, parse_options, snapshot_options));
+    const ExitCode code = run_command(app, run_options, parse_options, snapshot_options);
+    goleakcheck::wait_if_interrupted();
+    return static_cast<int>(code);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     return fail(fmt::format("{} (see {})", e.what(), help_for(app)));

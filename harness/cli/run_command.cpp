@@ -11,6 +11,7 @@
 #include "goleakcheck/checker.hpp"
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/ignore.hpp"
+#include "goleakcheck/interrupt.hpp"
 #include "goleakcheck/program.hpp"
 #include "goleakcheck/scenario.hpp"
 
@@ -92,6 +93,11 @@ ExitCode run(const RunOptions& options) {
                           options.scenario_timeout});
   }
   const LeakReport report = checker->check(baseline);
+  // Stop everything before the report is written: a reader that went away
+  // (`| head`) must not cost the stop. The report owns its records.
+  checker.reset();
+  if (program) program->stop();
+  stop_adopted_orphans();  // what a scenario left behind, setsid or not (main does it too, on errors)
   if (options.warn_unused_ignores) warn_unused_ignores(report);
   write_report(options, report);
   return report.clean() ? ExitCode::clean : ExitCode::leaks;

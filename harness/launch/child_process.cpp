@@ -5,14 +5,21 @@
 // kill(-pgid)/waitpid ourselves.
 #include "launch/child_process.hpp"
 
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstring>
-#include <sys/wait.h>
 
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <fmt/format.h>
 
 #include "common/backoff.hpp"
+#include "launch/cleanup.hpp"
 #include "goleakcheck/error.hpp"
 
 namespace goleakcheck {
@@ -37,17 +44,35 @@ ChildProcess ChildProcess::spawn(const SpawnSpec& spec) {
   const boost::filesystem::path dir =
       spec.working_dir.empty() ? boost::filesystem::current_path() : boost::filesystem::path(spec.working_dir.string());
 
+  const pid_t parent = ::getpid();
+  // In the child, between fork and exec.
+  const auto prepare = [parent](auto&) {
+    // Dies with us, even when we are killed with SIGKILL.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(126);  // we died before prctl took
+    // Inherits none of our descriptors but stdio (an HTTP connection, a log
+    // file, a test's own files), nor a blocked or ignored signal.
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+      for (int fd = 3; fd < 65536; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int signal : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) ::signal(signal, SIG_DFL);
+  };
+
   try {
     bp::group group;  // puts the child in a new process group of its own
     const auto start = [&](auto&& out, auto&& err) {
       return bp::child(bp::exe = program, bp::args = args, bp::env = env, bp::start_dir = dir, bp::std_in < bp::null,
-                       bp::std_out > out, bp::std_err > err, group);
+                       bp::std_out > out, bp::std_err > err, group, bp::extend::on_exec_setup = prepare);
     };
     bp::child child = spec.stdout_path.empty() ? start(stderr, stderr)
                                                : start(spec.stdout_path.string(), spec.stderr_path.string());
     const pid_t pid = child.id();
     child.detach();
     group.detach();
+    register_group(pid);
     return ChildProcess(pid);
   } catch (const bp::process_error& e) {
     throw Error(ErrorKind::launch_failed, fmt::format("cannot start '{}': {}", program.string(), e.code().message()));
@@ -95,6 +120,7 @@ ExitStatus ChildProcess::stop(std::chrono::milliseconds grace) {
     }
     status_ = ExitStatus::from_wait_status(wait_status);
   }
+  unregister_group(pid_);
   return *status_;
 }
 

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "goleakcheck/error.hpp"
+#include "launch/cleanup.hpp"
 
 namespace goleakcheck::detail {
 
@@ -19,10 +20,12 @@ TempDir::TempDir() {
     throw Error(ErrorKind::io, fmt::format("cannot create a temporary directory {}: {}", pattern, std::strerror(errno)));
   }
   path_ = pattern;
+  register_temp_dir(path_);
 }
 
 TempDir::~TempDir() {
   if (path_.empty()) return;
+  unregister_temp_dir(path_);
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }

@@ -1,0 +1,196 @@
+// Nothing is left behind when goleakcheck is interrupted, killed or cut off:
+// the real CLI, real signals, real processes. Each test marks everything it
+// starts with a token in the environment (inherited by every descendant)
+// and its own TMPDIR, so it finds exactly its own processes and files.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include <boost/process.hpp>
+
+#include "goleakcheck/program.hpp"
+#include "goleakcheck/scenario.hpp"
+#include "leakyservice.hpp"
+#include "source_marker.hpp"
+
+namespace goleakcheck {
+namespace {
+
+namespace bp = boost::process;
+using Clock = std::chrono::steady_clock;
+
+std::string unique_token() {
+  std::random_device random;
+  return "goleakcheck-test-" + std::to_string(::getpid()) + "-" + std::to_string(random());
+}
+
+// Processes (not zombies) whose environment holds `token`.
+std::vector<pid_t> processes_with(const std::string& token) {
+  std::vector<pid_t> found;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream environ(entry.path() / "environ", std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(environ)), {});
+    if (text.find(token) != std::string::npos) found.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return found;
+}
+
+// Polls `condition` until it holds or `limit` passes.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::seconds limit = std::chrono::seconds(10)) {
+  for (const auto deadline = Clock::now() + limit; Clock::now() < deadline;) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return condition();
+}
+
+// One interrupted run: the CLI with a token and a TMPDIR of its own.
+class InterruptTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "goleakcheck-interrupt.XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    tmpdir_ = pattern;
+  }
+  void TearDown() override {
+    for (pid_t pid : processes_with(token_)) ::kill(pid, SIGKILL);  // never leave ours behind, even on failure
+    std::filesystem::remove_all(tmpdir_);
+  }
+
+  // Starts `goleakcheck run --scenario SCENARIO -- leakyservice`.
+  bp::child start(const std::string& scenario, bp::pipe* out = nullptr) {
+    bp::environment env = boost::this_process::environment();
+    env["GOLEAKCHECK_TEST_TOKEN"] = token_;
+    env["TMPDIR"] = tmpdir_.string();
+    env["PATH"] = std::filesystem::path(GOLEAKCHECK_HIT_BIN).parent_path().string() + ":" + env["PATH"].to_string();
+    const std::vector<std::string> args = {"run", "--scenario", scenario, "--", GOLEAKCHECK_LEAKYSERVICE_BIN,
+                                           "-addr", "{addr}"};
+    if (out != nullptr) return bp::child(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, env, bp::std_out > *out, bp::std_err > bp::null);
+    return bp::child(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, env, bp::std_out > bp::null, bp::std_err > bp::null);
+  }
+
+  // The running program and scenario are there: two of ours besides the CLI.
+  bool scenario_running(pid_t cli) {
+    const auto ours = processes_with(token_);
+    std::size_t others = 0;
+    for (pid_t pid : ours) others += pid != cli;
+    return others >= 3;  // leakyservice, sh and sleep
+  }
+
+  int wait_status(bp::child& cli) {
+    int status = 0;
+    while (::waitpid(cli.id(), &status, 0) < 0 && errno == EINTR) {
+    }
+    cli.detach();
+    return status;
+  }
+
+  bool nothing_left() { return processes_with(token_).empty(); }
+  bool no_temp_files() { return std::filesystem::is_empty(tmpdir_); }
+
+  std::string token_ = unique_token();
+  std::filesystem::path tmpdir_;
+};
+
+class SignalTest : public InterruptTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(SignalTest, StopsProgramScenarioAndTempFilesThenExitsConventionally) {
+  const int signal = GetParam();
+  bp::child cli = start("sleep 30");
+  ASSERT_TRUE(eventually([&] { return scenario_running(cli.id()); })) << "the scenario never started";
+  ::kill(cli.id(), signal);
+  const int status = wait_status(cli);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 128 + signal);
+  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << processes_with(token_).size() << " processes left";
+  EXPECT_TRUE(no_temp_files());
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, SignalTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
+                         [](const ::testing::TestParamInfo<int>& info) { return std::string(sigabbrev_np(info.param)); });
+
+// SIGKILL cannot be handled: the program still dies with its parent
+// (PR_SET_PDEATHSIG). What the scenario started, and the temporary
+// directory, cannot be cleaned by a process that was killed outright.
+TEST_F(InterruptTest, SigkillStillTakesTheProgramDown) {
+  bp::child cli = start("sleep 30");
+  ASSERT_TRUE(eventually([&] { return scenario_running(cli.id()); }));
+  std::vector<pid_t> programs;
+  for (pid_t pid : processes_with(token_)) {
+    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+    std::string name;
+    comm >> name;
+    if (name == "leakyservice") programs.push_back(pid);
+  }
+  ASSERT_EQ(programs.size(), 1u);
+  ::kill(cli.id(), SIGKILL);
+  wait_status(cli);
+  EXPECT_TRUE(eventually([&] { return ::kill(programs[0], 0) != 0; })) << "the program outlived a SIGKILLed goleakcheck";
+}
+
+// A grandchild that left the scenario's process group with setsid.
+TEST_F(InterruptTest, SetsidGrandchildrenAreStopped) {
+  bp::child cli = start("setsid sleep 30 & true");
+  const int status = wait_status(cli);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << processes_with(token_).size() << " processes left";
+  EXPECT_TRUE(no_temp_files());
+}
+
+// `goleakcheck run ... | head -0`: the report's reader is gone before it is
+// written; the program was stopped first.
+TEST_F(InterruptTest, AReaderThatGoesAwayCannotCostTheStop) {
+  bp::pipe out;
+  bp::child cli = start("hit \"$GOLEAKCHECK_URL/ncast\"", &out);
+  out.close();  // our ends: no reader is left, so writing the report fails with EPIPE
+  const int status = wait_status(cli);
+  EXPECT_TRUE(WIFEXITED(status)) << "killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << processes_with(token_).size() << " processes left";
+  EXPECT_TRUE(no_temp_files());
+}
+
+// The program and the scenario get stdin, stdout and stderr, and none of the
+// harness's other descriptors.
+TEST(Descriptors, ChildrenInheritOnlyStdio) {
+  const std::filesystem::path marker =
+      std::filesystem::temp_directory_path() / ("goleakcheck-marker." + std::to_string(::getpid()));
+  const int fd = ::open(marker.c_str(), O_CREAT | O_WRONLY, 0600);  // no O_CLOEXEC, on purpose
+  ASSERT_GE(fd, 0);
+  const auto links_of = [](pid_t pid) {
+    std::vector<std::string> links;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+      std::error_code error;
+      links.push_back(std::filesystem::read_symlink(entry.path(), error).string());
+    }
+    return links;
+  };
+  {
+    Program program = Program::launch(test::leakyservice());
+    EXPECT_THAT(links_of(program.pid()), ::testing::Not(::testing::Contains(marker.string())));
+  }
+  const std::filesystem::path seen =
+      std::filesystem::temp_directory_path() / ("goleakcheck-fds-seen." + std::to_string(::getpid()));
+  run_scenario(Scenario{"for fd in /proc/$$/fd/*; do readlink \"$fd\"; done > " + seen.string() + "; true", {},
+                        std::chrono::seconds(10)});
+  EXPECT_THAT(test::read_file(seen), ::testing::Not(::testing::HasSubstr(marker.string())));
+  ::close(fd);
+  std::filesystem::remove(marker);
+  std::filesystem::remove(seen);
+}
+
+}  // namespace
+}  // namespace goleakcheck
