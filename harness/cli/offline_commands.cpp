@@ -43,9 +43,14 @@ bool read_source(const ParseOptions& options, const BodyReceiver& receive) {
   }
   std::istream& in = source == "-" ? std::cin : file;
   std::vector<char> buffer(std::size_t{1} << 20);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0) receive(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+  // The same cap as a fetch: a pipe or a device (/dev/zero) may never end.
+  for (std::size_t read = 0; in;) {
+    if (read >= options.fetch.max_bytes) return true;
+    const std::size_t want = std::min(buffer.size(), options.fetch.max_bytes - read);
+    in.read(buffer.data(), static_cast<std::streamsize>(want));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got > 0) receive(std::string_view(buffer.data(), got));
+    read += got;
   }
   if (in.bad()) throw Error(ErrorKind::io, fmt::format("reading the dump {} failed", source));
   return false;

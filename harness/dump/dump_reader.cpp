@@ -284,6 +284,7 @@ Snapshot DumpReader::finish(bool cut_off) {
   State& s = *state_;
   const bool ended_cleanly = s.lines.finish([&s](std::string_view line) { s.take_line(line); });
   s.finish_text(ended_cleanly);
+  s.snapshot.stray_bytes += s.lines.dropped_bytes();  // parts of overlong lines: no dump writes them
   if (cut_off || s.snapshot.bytes == kRuntimeDumpCap) s.snapshot.truncated = true;
   s.snapshot.names = std::move(s.names);
   return std::move(s.snapshot);

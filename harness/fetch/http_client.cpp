@@ -1,5 +1,10 @@
 #include "goleakcheck/http_client.hpp"
 
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
 #include <fmt/format.h>
 #include <httplib.h>
 
@@ -8,6 +13,50 @@
 #include "goleakcheck/error.hpp"
 
 namespace goleakcheck {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Stops a request that passes its deadline, whatever it waits for: the
+// connection, headers trickled a byte at a time, a chunk-size line. Socket
+// timeouts fire only on silence, never on a steady trickle; this fires on
+// the clock. httplib's stop() may be called from another thread while a
+// request runs: it shuts the socket down and the request fails at once.
+class Watchdog {
+ public:
+  Watchdog(httplib::Client& client, Clock::time_point deadline)
+      : thread_([this, &client, deadline] {
+          std::unique_lock lock(mutex_);
+          if (!woken_.wait_until(lock, deadline, [this] { return done_; })) {
+            fired_ = true;
+            client.stop();
+          }
+        }) {}
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+  ~Watchdog() { finish(); }
+
+  // Ends the watch; true when the deadline had passed and the request was stopped.
+  bool finish() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    woken_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    return fired_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable woken_;
+  bool done_ = false;
+  bool fired_ = false;
+  std::thread thread_;  // last: started once the rest is ready
+};
+
+}  // namespace
 
 struct HttpClient::Impl {
   Impl(Endpoint e) : endpoint(std::move(e)), client(endpoint.host, endpoint.port) { client.set_keep_alive(true); }
@@ -23,12 +72,11 @@ HttpClient::~HttpClient() = default;
 const Endpoint& HttpClient::endpoint() const { return impl_->endpoint; }
 
 HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive) {
-  using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + limits.deadline;
   const std::string url = impl_->endpoint.url() + std::string(path);
   httplib::Client& client = impl_->client;
   // cpp-httplib's timeouts apply to each socket operation; the overall
-  // deadline is enforced in the content receiver below.
+  // deadline is the watchdog's, checked in the content receiver too.
   client.set_connection_timeout(limits.deadline);
   client.set_read_timeout(limits.deadline);
   client.set_write_timeout(limits.deadline);
@@ -36,6 +84,7 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
   HttpResponse response;
   std::size_t received = 0;
   bool past_deadline = false;
+  Watchdog watchdog(client, deadline);
   auto result = client.Get(
       std::string(path),
       [&](const httplib::Response& head) {
@@ -62,7 +111,8 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
         return true;
       });
 
-  if (response.cut) return response;
+  past_deadline = watchdog.finish() || past_deadline;
+  if (response.cut && !past_deadline) return response;
   if (past_deadline || (!result && Clock::now() > deadline)) {
     throw Error(ErrorKind::snapshot_failed,
                 fmt::format("GET {} did not finish within {} ms; the program may be overloaded or stopped in a debugger",
@@ -103,20 +153,28 @@ std::string describe_answer(const HttpResponse& response) {
 
 void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
                     const std::function<void()>& check_alive) {
+  // The whole wait is bounded, each probe included (a server may trickle
+  // its answer), and an answer is read up to 1 MiB and dropped.
+  constexpr std::size_t kProbeBytes = std::size_t{1} << 20;
   detail::Backoff backoff(timeout, std::chrono::milliseconds(5), std::chrono::milliseconds(100));
   while (true) {
     if (check_alive) check_alive();
     if (backoff.expired()) break;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(backoff.remaining());
-    httplib::Client probe(endpoint.host, endpoint.port);
-    probe.set_connection_timeout(std::min(left, std::chrono::milliseconds(500)));
-    probe.set_read_timeout(left);
-    if (auto result = probe.Get("/debug/pprof/")) {
-      if (result->status == 200) return;
+    HttpClient probe(endpoint);
+    std::optional<HttpResponse> answer;
+    try {
+      answer = probe.get("/debug/pprof/", FetchLimits{std::max(left, std::chrono::milliseconds(1)), kProbeBytes},
+                         [](std::string_view) {});
+    } catch (const Error&) {
+      // Refused, reset or too slow: not ready yet.
+    }
+    if (answer && answer->status == 200) return;
+    if (answer) {
       throw Error(ErrorKind::no_pprof,
                   fmt::format("{}/debug/pprof/ answered HTTP {}: the program serves HTTP but not pprof; register "
                               "net/http/pprof's handlers on a loopback listener (README: \"Enable pprof safely\")",
-                              endpoint.url(), result->status));
+                              endpoint.url(), answer->status));
     }
     backoff.sleep();
   }

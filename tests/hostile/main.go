@@ -8,6 +8,12 @@
 //	html     200 text/html on every path: a web app on the wrong port
 //	empty    200 with an empty body on every path
 //	random   200 with 4 KiB of random bytes on every path
+//	trickle  answers /debug/pprof/ at once, then trickles the headers of
+//	         every other answer one byte every 20 ms, forever
+//	trickle-ready  trickles every answer's headers, /debug/pprof/ included
+//	chunks   answers /debug/pprof/ at once, then sends every other answer
+//	         chunked, trickling a chunk-size line that never ends
+//	huge     2 GiB of zeros on every path, as fast as it can
 //	flip     a real pprof endpoint until the goroutine dump has been served
 //	         once (the harness's baseline); later dumps are real ones buried
 //	         in text that is no dump, as from a proxy that went wrong
@@ -24,6 +30,7 @@ import (
 	rpprof "runtime/pprof"
 	"strings"
 	"sync/atomic"
+	"time"
 )
 
 func main() {
@@ -36,6 +43,11 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("listening on %s\n", listener.Addr())
+	switch *mode {
+	case "trickle", "trickle-ready", "chunks":
+		serveRaw(listener, *mode)
+		return
+	}
 
 	var handler http.Handler
 	switch *mode {
@@ -51,6 +63,15 @@ func main() {
 			buf := make([]byte, 4096)
 			rand.Read(buf)
 			w.Write(buf)
+		})
+	case "huge":
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			block := make([]byte, 64<<10)
+			for sent := 0; sent < 2<<30; sent += len(block) {
+				if _, err := w.Write(block); err != nil {
+					return
+				}
+			}
 		})
 	case "flip":
 		handler = flip()
@@ -74,4 +95,40 @@ func flip() http.Handler {
 		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// serveRaw answers over plain TCP, so that it can send what net/http never
+// would: headers or chunk sizes a byte at a time.
+func serveRaw(listener net.Listener, mode string) {
+	for {
+		conn, err := listener.Accept()
+		if err != nil {
+			log.Fatal(err)
+		}
+		go func() {
+			defer conn.Close()
+			request := make([]byte, 4096)
+			n, _ := conn.Read(request)
+			line := string(request[:n])
+			if mode != "trickle-ready" && strings.HasPrefix(line, "GET /debug/pprof/ ") {
+				fmt.Fprint(conn, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
+				return
+			}
+			var start, drip string
+			if mode == "chunks" {
+				start, drip = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "0"
+			} else {
+				start, drip = "HTTP/1.1 200 OK\r\nX-Slow: ", "a"
+			}
+			if _, err := fmt.Fprint(conn, start); err != nil {
+				return
+			}
+			for {
+				time.Sleep(20 * time.Millisecond)
+				if _, err := fmt.Fprint(conn, drip); err != nil {
+					return
+				}
+			}
+		}()
+	}
 }

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -54,6 +55,40 @@ TEST(Faults, ADumpThatTurnsToGarbageAfterTheBaselineIsNoVerdict) {
   expect_not_a_dump(run_against("flip"), "most of it is not goroutine records");
 }
 
+// A server that never finishes its answer: the deadline covers the whole
+// request, headers and chunk sizes included, not only the body. Each run
+// must end near its 1 s deadline; 15 s is far past it (before, 150 s was).
+void expect_deadline_held(const std::vector<std::string>& options, const std::string& mode, std::string_view what) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> args = {"run"};
+  args.insert(args.end(), options.begin(), options.end());
+  args.insert(args.end(), {"--", GOLEAKCHECK_HOSTILE_BIN, "-addr", "{addr}", "-mode", mode});
+  const test::CliResult r = test::run_cli(args);
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err.substr(0, r.err.find('\n')), HasSubstr(std::string(what)));
+  EXPECT_LT(took, std::chrono::seconds(15)) << mode;
+}
+
+TEST(Faults, HeadersTrickledAByteAtATimeMeetTheSnapshotDeadline) {
+  expect_deadline_held({"--snapshot-timeout", "1s"}, "trickle", "did not finish within 1000 ms");
+}
+
+TEST(Faults, AChunkSizeLineThatNeverEndsMeetsTheSnapshotDeadline) {
+  expect_deadline_held({"--snapshot-timeout", "1s"}, "chunks", "did not finish within 1000 ms");
+}
+
+TEST(Faults, AReadinessProbeThatTricklesMeetsTheReadyDeadline) {
+  expect_deadline_held({"--ready-timeout", "1s"}, "trickle-ready", "nothing answered at");
+}
+
+// 2 GiB on every path: the readiness probe reads 1 MiB of it, the dump its
+// size cap, and neither is held in memory.
+TEST(Faults, AHugeAnswerIsCappedAndIsNoDump) {
+  const test::CliResult r = run_against("huge");
+  expect_not_a_dump(r, "holds no goroutine record");
+}
+
 std::filesystem::path write_temp(const std::string& name, const std::string& content) {
   const auto path = std::filesystem::temp_directory_path() / (name + "." + std::to_string(::getpid()));
   std::ofstream(path, std::ios::binary) << content;
@@ -73,6 +108,10 @@ TEST(Faults, ParseOfAFileThatIsNoDumpExitsTwo) {
     EXPECT_THAT(r.err, HasSubstr("is not a goroutine dump")) << name;
     EXPECT_EQ(r.out, "") << name;
   }
+  // A device that never ends is read up to the size cap, not until memory runs out.
+  const test::CliResult zero = test::run_cli({"parse", "/dev/zero"});
+  EXPECT_EQ(zero.exit_code, 2) << zero.err;
+  EXPECT_THAT(zero.err, HasSubstr("/dev/zero is not a goroutine dump"));
   // A crash log is a dump, its preamble notwithstanding.
   const test::CliResult crash =
       test::run_cli({"parse", test::fixture("go1.26-crash-gotraceback-system.stderr.txt").string()});
