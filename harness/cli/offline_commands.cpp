@@ -1,25 +1,27 @@
 #include "offline_commands.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 #include <iostream>
 #include <iterator>
 #include <optional>
+#include <thread>
 #include <vector>
-#include <cerrno>
-#include <cstring>
 
 #include <fmt/format.h>
 
+#include "dump_parts.hpp"
 #include "goleakcheck/diff.hpp"
 #include "goleakcheck/dump.hpp"
-#include "goleakcheck/http_client.hpp"
 #include "goleakcheck/error.hpp"
+#include "goleakcheck/http_client.hpp"
 #include "goleakcheck/profile.hpp"
 #include "goleakcheck/summary.hpp"
-#include "dump_parts.hpp"
 
 namespace goleakcheck::cli {
 
@@ -207,8 +209,21 @@ ExitCode parse(const ParseOptions& options) {
 
 ExitCode snapshot(const SnapshotOptions& options) {
   Endpoint::parse(options.url);  // a bad URL is a usage error before any file is made
-  std::ofstream out(options.output, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}: {}", options.output, std::strerror(errno)));
+  // Written beside the target and renamed over it only once whole: a failed
+  // fetch leaves an existing file as it was, and no partial file.
+  const std::filesystem::path target(options.output);
+  std::string temp = (target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path()) /
+                     ("." + target.filename().string() + ".XXXXXX");
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}: {}", options.output, std::strerror(errno)));
+  ::close(fd);
+  struct RemoveUnlessRenamed {
+    std::string path;
+    ~RemoveUnlessRenamed() {
+      if (!path.empty()) std::filesystem::remove(path);
+    }
+  } guard{temp};
+  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
   std::size_t bytes = 0;
   const bool cut = fetch_dump(options.url, options.fetch, [&](std::string_view chunk) {
     out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
@@ -216,6 +231,8 @@ ExitCode snapshot(const SnapshotOptions& options) {
   });
   out.close();
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}", options.output));
+  std::filesystem::rename(temp, target);
+  guard.path.clear();
   std::cerr << fmt::format("goleakcheck: saved {} bytes to {}{}\n", bytes, options.output,
                            cut ? " (cut at the size cap)" : "");
   return ExitCode::clean;

@@ -95,10 +95,10 @@ void Program::check_alive() {
   if (!status) return;
   const std::string when = state_->ready ? "during the check" : "before its pprof endpoint answered";
   std::string tail = stderr_tail();
-  throw Error(ErrorKind::program_exited,
-              fmt::format("{} {} {}; {}", state_->name(), status->describe(), when,
-                          tail.empty() ? "it printed nothing on stderr" : "the end of its stderr follows"),
-              std::move(tail));
+  // The message first: the tail is moved into the error after it is read.
+  std::string message = fmt::format("{} {} {}; {}", state_->name(), status->describe(), when,
+                                    tail.empty() ? "it printed nothing on stderr" : "the end of its stderr follows");
+  throw Error(ErrorKind::program_exited, std::move(message), std::move(tail));
 }
 
 ExitStatus Program::stop() { return state_->child->stop(state_->options.stop_grace); }

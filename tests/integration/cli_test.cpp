@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/process.hpp>
 #include <nlohmann/json.hpp>
 
 #include "goleakcheck/ignore.hpp"
@@ -327,6 +328,25 @@ TEST(CliOffline, ALargeFileReadInPiecesSummarisesLikeOnePass) {
     EXPECT_THAT(pieces.out, HasSubstr(cut ? "(the dump was cut off" : "goroutines\n"));
     EXPECT_EQ(pieces.err.empty(), !cut);
   }
+}
+
+// A program on IPv6 loopback, checked by URL: http://[::1]:PORT.
+TEST(Cli, AttachesToAnIpv6LoopbackUrl) {
+  namespace bp = boost::process;
+  bp::ipstream log;
+  bp::child service(bp::exe = GOLEAKCHECK_LEAKYSERVICE_BIN, bp::args = {"-addr", "[::1]:0"}, bp::std_out > bp::null,
+                    bp::std_err > log);
+  std::string line;
+  std::string url;
+  while (url.empty() && std::getline(log, line)) {
+    if (const std::size_t at = line.find("serving on "); at != std::string::npos) url = line.substr(at + 11);
+  }
+  ASSERT_THAT(url, StartsWith("http://[::1]:"));
+  const test::CliResult r = test::run_cli({"run", "--attach", url, "--scenario", hit("/ncast"), "--format", "json"});
+  service.terminate();
+  service.wait();
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["groups"][0]["count"], 2);
 }
 
 TEST(CliOffline, UnreadableDumpExitsTwo) {

@@ -118,5 +118,41 @@ TEST(Faults, ParseOfAFileThatIsNoDumpExitsTwo) {
   EXPECT_EQ(crash.exit_code, 0) << crash.err;
 }
 
+// A failed `snapshot -o` leaves an existing file as it was, and no
+// temporary file beside it.
+TEST(Faults, ASnapshotThatFailsLeavesTheExistingFileAlone) {
+  const auto dir = std::filesystem::temp_directory_path() / ("goleakcheck-snapshot." + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "dump.txt";
+  std::ofstream(path) << "yesterday's dump\n";
+  const test::CliResult r = test::run_cli({"snapshot", "http://127.0.0.1:1", "-o", path.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(test::read_file(path), "yesterday's dump\n");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);
+  std::filesystem::remove_all(dir);
+}
+
+// Rules that once matched everything, or nothing and wrote into stdout.
+TEST(Faults, RuleNumbersAndRegexesCannotTurnALeakClean) {
+  const auto leak = [](const std::string& rule) {
+    return test::run_cli({"run", "--format", "json", "--ignore", rule, "--scenario",
+                          std::string(GOLEAKCHECK_HIT_BIN) + " \"$GOLEAKCHECK_URL/ncast\"", "--",
+                          GOLEAKCHECK_LEAKYSERVICE_BIN, "-addr", "{addr}"});
+  };
+  // 4294967296 minutes once wrapped to 0 as an int, and matched every goroutine.
+  const test::CliResult huge = leak("blocked-at-least: 4294967296");
+  EXPECT_EQ(huge.exit_code, 1) << huge.err;
+  // A back-reference: RE2 has none, and says so, before anything is launched.
+  const test::CliResult backref = leak("any: regex:(main)\\1");
+  EXPECT_EQ(backref.exit_code, 2) << backref.err;
+  EXPECT_THAT(backref.err, HasSubstr("invalid regex"));
+  EXPECT_EQ(backref.out, "");
+  // Bytes that are not UTF-8 in a rule: the JSON report stays valid.
+  const test::CliResult bytes = leak("top: main.\xff\xfe");
+  EXPECT_EQ(bytes.exit_code, 1) << bytes.err;
+  EXPECT_THAT(bytes.out, HasSubstr("\"verdict\": \"leak\""));
+  EXPECT_THAT(bytes.out, HasSubstr("\xef\xbf\xbd"));  // U+FFFD in place of the bad bytes
+}
+
 }  // namespace
 }  // namespace goleakcheck

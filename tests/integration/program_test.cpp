@@ -30,7 +30,8 @@ bool reaped(int pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
 TEST(Launch, ProgramCrashingAtStartGivesItsStatusAndStderrTail) {
   const Error e = launch_error(test::leakyservice({"-crash-at-start"}));
   EXPECT_EQ(e.kind(), ErrorKind::program_exited);
-  EXPECT_THAT(e.what(), HasSubstr("leakyservice exited with status 3 before its pprof endpoint answered"));
+  EXPECT_THAT(e.what(), HasSubstr("leakyservice exited with status 3 before its pprof endpoint answered; the end of "
+                                  "its stderr follows"));
   EXPECT_THAT(e.details(), HasSubstr("  | leakyservice: config error: crash requested by -crash-at-start"));
   EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "the reason must be one line";
 }

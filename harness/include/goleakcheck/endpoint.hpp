@@ -11,13 +11,14 @@ struct Endpoint {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
 
-  // "http://host:port", no trailing slash.
+  // "http://host:port", no trailing slash ("http://[::1]:port" for IPv6).
   std::string url() const;
-  // "host:port".
+  // "host:port" ("[::1]:port").
   std::string address() const;
 
-  // Accepts "http://host:port", "http://host:port/" and "host:port". Throws
-  // Error(ErrorKind::usage) for anything else (https, a path, no port).
+  // Accepts "http://host:port", "http://host:port/", "host:port" and IPv6
+  // literals in brackets ("http://[::1]:6060"). Throws Error(ErrorKind::usage)
+  // naming what is wrong for anything else (https, a path, a query, no port).
   static Endpoint parse(std::string_view url);
 };
 
