@@ -107,14 +107,23 @@ TEST_P(ConformanceTest, LiveProfileCountsAddUpToItsTotal) {
   Program program = launch();
   test::get(program, "/ncast");
   Checker checker(program.endpoint());
-  const Profile p = checker.counts();
+  const int line = test::marker_line(test::leakyservice_source("ncast.go"), "ncast");
+  const auto at_marker = [&](const Profile& p) {
+    return std::find_if(p.stacks.begin(), p.stacks.end(), [&](const StackCount& stack) {
+      return !stack.frames.empty() && stack.frames.front().line == line;
+    });
+  };
+  // The senders start after the request returns: wait until both stand at
+  // their line (a goroutine not started yet has no frames to show).
+  Profile p = checker.counts();
+  for (int i = 0; i < 200 && (at_marker(p) == p.stacks.end() || at_marker(p)->count < 2); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    p = checker.counts();
+  }
   EXPECT_FALSE(p.truncated);
   ASSERT_TRUE(p.total);
   EXPECT_EQ(p.counted(), *p.total);
-  const int line = test::marker_line(test::leakyservice_source("ncast.go"), "ncast");
-  const auto ncast = std::find_if(p.stacks.begin(), p.stacks.end(), [&](const StackCount& stack) {
-    return !stack.frames.empty() && stack.frames.front().line == line;
-  });
+  const auto ncast = at_marker(p);
   ASSERT_NE(ncast, p.stacks.end());
   EXPECT_EQ(ncast->count, 2u);
   EXPECT_EQ(ncast->frames.front().function, "main.ncastPattern.func1");

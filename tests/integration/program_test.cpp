@@ -2,6 +2,7 @@
 // error, and nothing is ever left running.
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -135,7 +136,18 @@ TEST(Stop, DestructorStopsTheProgramWhenATestThrows) {
 TEST(Stop, ProgramThatCrashedIsReportedWithItsStatus) {
   Program program = Program::launch(test::leakyservice());
   ::kill(program.pid(), SIGKILL);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Wait for the kernel to have ended it (its /proc entry is a zombie, or
+  // gone), never for a fixed time: under load 50 ms was not enough.
+  const auto ended = [&] {
+    std::ifstream stat("/proc/" + std::to_string(program.pid()) + "/stat");
+    std::string pid, comm, state;
+    stat >> pid >> comm >> state;
+    return !stat || state == "Z";
+  };
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       !ended() && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   try {
     program.check_alive();
     FAIL() << "check_alive() missed the crash";
