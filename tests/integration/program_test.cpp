@@ -1,8 +1,9 @@
 // Launching and stopping the program under test: every failure is a clear
 // error, and nothing is ever left running.
+#include <sys/wait.h>
+
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -136,13 +137,13 @@ TEST(Stop, DestructorStopsTheProgramWhenATestThrows) {
 TEST(Stop, ProgramThatCrashedIsReportedWithItsStatus) {
   Program program = Program::launch(test::leakyservice());
   ::kill(program.pid(), SIGKILL);
-  // Wait for the kernel to have ended it (its /proc entry is a zombie, or
-  // gone), never for a fixed time: under load 50 ms was not enough.
+  // Wait until it can be reaped (waitid peeks without reaping), never for a
+  // fixed time: under load 50 ms was not enough, and a zombie leader is not
+  // yet reapable while its other threads still exit.
   const auto ended = [&] {
-    std::ifstream stat("/proc/" + std::to_string(program.pid()) + "/stat");
-    std::string pid, comm, state;
-    stat >> pid >> comm >> state;
-    return !stat || state == "Z";
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(program.pid()), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == program.pid();
   };
   for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
        !ended() && std::chrono::steady_clock::now() < deadline;) {
