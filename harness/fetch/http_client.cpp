@@ -85,7 +85,8 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
   std::size_t received = 0;
   bool past_deadline = false;
   Watchdog watchdog(client, deadline);
-  auto result = client.Get(
+  const auto get = [&] {
+    return client.Get(
       std::string(path),
       [&](const httplib::Response& head) {
         response.status = head.status;
@@ -110,6 +111,14 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
         }
         return true;
       });
+  };
+  auto result = get();
+  // A kept-alive connection the server closed in between (an idle timeout,
+  // a restart) fails before any answer: once, try again on a new one.
+  if (!result && response.status == 0 && received == 0 && !past_deadline && Clock::now() < deadline) {
+    client.stop();
+    result = get();
+  }
 
   past_deadline = watchdog.finish() || past_deadline;
   if (response.cut && !past_deadline) return response;

@@ -3,7 +3,13 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -62,6 +68,26 @@ void unregister_temp_dir(const std::filesystem::path& dir) {
   erase_one(registry().dirs, dir);
 }
 
+std::vector<pid_t> child_processes() {
+  std::vector<pid_t> children;
+  const std::string self = std::to_string(::getpid());
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    // "pid (comm) state ppid ...": comm may hold spaces, so read after ')'.
+    std::ifstream stat(entry.path() / "stat");
+    const std::string text((std::istreambuf_iterator<char>(stat)), {});
+    const std::size_t close = text.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(text.substr(close + 1));
+    std::string state, ppid;
+    fields >> state >> ppid;
+    if (ppid == self) children.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return children;
+}
+
 void clean_up_everything(std::chrono::milliseconds grace) {
   std::vector<pid_t> groups;
   std::vector<std::filesystem::path> dirs;
@@ -69,6 +95,15 @@ void clean_up_everything(std::chrono::milliseconds grace) {
     std::lock_guard lock(registry().mutex);
     groups = registry().groups;
     dirs = registry().dirs;
+  }
+  // A child spawned a moment ago may run before it is registered.
+  for (pid_t child : child_processes()) {
+    const pid_t group = ::getpgid(child);
+    if (group > 0 && group != ::getpgrp() && std::find(groups.begin(), groups.end(), group) == groups.end()) {
+      groups.push_back(group);
+    } else if (group == ::getpgrp()) {
+      ::kill(child, SIGKILL);  // not in a group of its own yet: only itself to stop
+    }
   }
   for (pid_t group : groups) ::kill(-group, SIGTERM);
   // The grace is cut short as soon as every group is gone.

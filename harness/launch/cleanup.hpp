@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <vector>
 
 namespace goleakcheck::detail {
 
@@ -17,9 +18,13 @@ void unregister_group(pid_t group);
 void register_temp_dir(const std::filesystem::path& dir);
 void unregister_temp_dir(const std::filesystem::path& dir);
 
-// SIGTERM to every registered group, up to `grace` for them to exit, then
-// SIGKILL; then every registered directory is removed. For shutdown: the
-// objects that registered them are not told.
+// SIGTERM to every registered group and to the group of every child of
+// this process (one may have just been started, not registered yet), up to
+// `grace` for them to exit, then SIGKILL; then every registered directory is
+// removed. For shutdown: the objects that registered them are not told.
 void clean_up_everything(std::chrono::milliseconds grace);
+
+// The processes whose parent is this one, from /proc.
+std::vector<pid_t> child_processes();
 
 }  // namespace goleakcheck::detail

@@ -48,27 +48,12 @@ void wait_if_interrupted() {
 bool adopt_orphans() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0; }
 
 int stop_adopted_orphans() {
-  int stopped = 0;
-  const std::string self = std::to_string(::getpid());
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    // "pid (comm) state ppid ...": comm may hold spaces, so read after ')'.
-    std::ifstream stat(entry.path() / "stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), {});
-    const std::size_t close = text.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream fields(text.substr(close + 1));
-    std::string state, ppid;
-    fields >> state >> ppid;
-    if (ppid != self) continue;
-    const pid_t pid = static_cast<pid_t>(std::stol(name));
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    ++stopped;
+  const std::vector<pid_t> children = detail::child_processes();
+  for (pid_t child : children) {
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
   }
-  return stopped;
+  return static_cast<int>(children.size());
 }
 
 }  // namespace goleakcheck

@@ -1,5 +1,8 @@
 #include "goleakcheck/program.hpp"
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <optional>
 
 #include <fmt/format.h>
@@ -7,6 +10,7 @@
 #include "launch/child_process.hpp"
 #include "goleakcheck/error.hpp"
 #include "launch/log_tail.hpp"
+#include "launch/socket_owner.hpp"
 #include "launch/temp_dir.hpp"
 
 namespace goleakcheck {
@@ -74,6 +78,7 @@ Program Program::launch(LaunchOptions options) {
     Program program(std::move(state));
     try {
       wait_for_pprof(program.endpoint(), options.ready_timeout, [&] { program.check_alive(); });
+      program.require_own_port();
       program.state_->ready = true;
       return program;
     } catch (const Error& e) {
@@ -87,6 +92,27 @@ Program Program::launch(LaunchOptions options) {
 }
 
 const Endpoint& Program::endpoint() const { return state_->endpoint; }
+
+// "Something answers on the port" is not "our child answers": another
+// harness's program, or anything else, may have taken the port between the
+// pick and our child's bind. The listening socket must be our child's, or
+// a descendant's of it.
+void Program::require_own_port() {
+  const std::optional<pid_t> owner = detail::listening_process(state_->endpoint.port, pid());
+  if (owner && detail::descends_from(*owner, pid())) return;
+  check_alive();  // our child may have failed to bind and exited: say that
+  std::string who = "no process this harness can see";
+  if (owner) {
+    std::ifstream cmdline("/proc/" + std::to_string(*owner) + "/cmdline");
+    std::string command((std::istreambuf_iterator<char>(cmdline)), {});
+    std::replace(command.begin(), command.end(), '\0', ' ');
+    who = fmt::format("process {} ({})", *owner, command.empty() ? "?" : command.substr(0, command.find_last_not_of(' ') + 1));
+  }
+  throw Error(ErrorKind::not_our_program,
+              fmt::format("{} answers on {}, but the listening socket belongs to {}, not to {} (pid {}) or its "
+                          "children; make {} listen on the address the harness gives it ({{addr}}, $GOLEAKCHECK_ADDR)",
+                          endpoint().url(), endpoint().address(), who, state_->name(), pid(), state_->name()));
+}
 
 int Program::pid() const { return state_->child->pid(); }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/backoff.hpp"
+#include "launch/socket_owner.hpp"
 #include "settle/settle.hpp"
 #include "goleakcheck/diff.hpp"
 #include "goleakcheck/dump.hpp"
@@ -93,12 +94,31 @@ Profile Checker::counts() const {
   });
 }
 
+namespace {
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+// Who listens at the endpoint, when this machine can tell.
+std::optional<ServerIdentity> server_identity(const Endpoint& endpoint) {
+  if (!is_loopback(endpoint.host)) return std::nullopt;
+  return detail::listening_identity(endpoint.port);
+}
+
+}  // namespace
+
 Baseline Checker::baseline() const {
   // The counts cost one more small request; they are what a check falls back
   // to when a dump is cut off, and the after-dump may be cut when this one
   // was not.
+  // A launched program is our child: its death is seen by check_alive, and
+  // its port was proven ours at launch. Any other may restart unseen.
+  const std::optional<ServerIdentity> server = check_alive_ ? std::nullopt : server_identity(endpoint());
   Snapshot snapshot = this->snapshot();
-  return Baseline(std::move(snapshot), counts());
+  Baseline baseline(std::move(snapshot), counts());
+  baseline.server = server;
+  return baseline;
 }
 
 namespace {
@@ -188,6 +208,16 @@ LeakReport Checker::check(const Baseline& baseline) const {
       }
       return last;
     });
+  }
+  // Goroutine ids start again in a new process: compared with the old
+  // one's, they prove nothing. A restart is an error, never a verdict.
+  if (baseline.server && !detail::still_serving(*baseline.server)) {
+    const std::optional<ServerIdentity> now = server_identity(endpoint());
+    throw Error(ErrorKind::not_our_program,
+                fmt::format("the program at {} changed during the check (pid {} when the baseline was taken, {}): it "
+                            "restarted, so goroutine ids cannot be compared; check it again",
+                            endpoint().url(), baseline.server->pid,
+                            now ? fmt::format("pid {} now", now->pid) : std::string("none listening now")));
   }
   report.groups = group_leaks(report.leaks);
   report.baseline_goroutines = baseline.snapshot().goroutines.size();

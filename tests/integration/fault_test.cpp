@@ -8,10 +8,17 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <optional>
 #include <random>
+#include <thread>
 
 #include <unistd.h>
 
+#include <boost/process.hpp>
+
+#include "goleakcheck/error.hpp"
+#include "goleakcheck/program.hpp"
 #include "leakyservice.hpp"
 #include "source_marker.hpp"
 
@@ -152,6 +159,74 @@ TEST(Faults, RuleNumbersAndRegexesCannotTurnALeakClean) {
   EXPECT_EQ(bytes.exit_code, 1) << bytes.err;
   EXPECT_THAT(bytes.out, HasSubstr("\"verdict\": \"leak\""));
   EXPECT_THAT(bytes.out, HasSubstr("\xef\xbf\xbd"));  // U+FFFD in place of the bad bytes
+}
+
+// Readiness is proven against our own child: here the launched program
+// never listens, and another process (not its descendant) takes the port it
+// was given. Before, that process's clean dumps gave the verdict.
+TEST(Identity, AnotherProcessOnTheChildsPortIsNoVerdict) {
+  namespace bp = boost::process;
+  const auto told = std::filesystem::temp_directory_path() / ("goleakcheck-told-addr." + std::to_string(::getpid()));
+  std::filesystem::remove(told);
+  LaunchOptions options;
+  options.argv = {"/bin/sh", "-c", "echo \"$GOLEAKCHECK_ADDR\" > " + told.string() + "; exec sleep 30"};
+  options.ready_timeout = std::chrono::seconds(20);
+  std::future<std::optional<Error>> launched = std::async(std::launch::async, [&]() -> std::optional<Error> {
+    try {
+      Program::launch(options);
+    } catch (const Error& e) {
+      return e;
+    }
+    return std::nullopt;
+  });
+  std::string address;
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       address.empty() && std::chrono::steady_clock::now() < deadline;) {
+    std::ifstream(told) >> address;
+    if (address.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_FALSE(address.empty()) << "the program never wrote its address";
+  bp::child other(bp::exe = GOLEAKCHECK_HOSTILE_BIN, bp::args = {"-addr", address, "-mode", "flip"},
+                  bp::std_out > bp::null, bp::std_err > bp::null);
+  const std::optional<Error> error = launched.get();
+  other.terminate();
+  other.wait();
+  std::filesystem::remove(told);
+  ASSERT_TRUE(error) << "launched, and would have checked another process";
+  EXPECT_EQ(error->kind(), ErrorKind::not_our_program);
+  EXPECT_THAT(error->what(), AllOf(HasSubstr("the listening socket belongs to process"), HasSubstr("hostile")));
+}
+
+// Attached to a program that restarts during the scenario: goroutine ids
+// start again in the new process, and comparing them with the old one's
+// once gave 4, 3 or 0 leaks for 5. Now it is an error.
+TEST(Identity, AnAttachedProgramThatRestartsIsNoVerdict) {
+  namespace bp = boost::process;
+  bp::ipstream log;
+  bp::child first(bp::exe = GOLEAKCHECK_LEAKYSERVICE_BIN, bp::args = {"-addr", "127.0.0.1:0"}, bp::std_out > bp::null,
+                  bp::std_err > log);
+  std::string line, url;
+  while (url.empty() && std::getline(log, line)) {
+    if (const std::size_t at = line.find("serving on "); at != std::string::npos) url = line.substr(at + 11);
+  }
+  ASSERT_THAT(url, StartsWith("http://127.0.0.1:"));
+  const std::string address = url.substr(std::string("http://").size());
+  const std::string hit = GOLEAKCHECK_HIT_BIN;
+  // Leak 5, then restart on the same address (setsid: a service manager's
+  // restart, outside the scenario's process group, which ends with it) and
+  // wait until it answers.
+  // Until the old process has let the port go, a new one cannot bind it
+  // and exits: start one until one answers.
+  const std::string scenario = hit + " " + url + "/ncast " + url + "/ncast " + url + "/lock; kill " +
+                               std::to_string(first.id()) + "; for try in $(seq 200); do setsid " +
+                               GOLEAKCHECK_LEAKYSERVICE_BIN + " -addr " + address + " >/dev/null 2>&1 & sleep 0.05; " +
+                               hit + " " + url + "/healthz 2>/dev/null && break; done";
+  const test::CliResult r =
+      test::run_cli({"run", "--attach", url, "--scenario", scenario, "--scenario-timeout", "60s"});
+  first.wait();
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("changed during the check"));
 }
 
 }  // namespace

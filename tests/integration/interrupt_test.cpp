@@ -100,6 +100,18 @@ class InterruptTest : public ::testing::Test {
   }
 
   bool nothing_left() { return processes_with(token_).empty(); }
+
+  // What is left, for a failure message: "pid (command, state)".
+  std::string left_behind() {
+    std::string text;
+    for (pid_t pid : processes_with(token_)) {
+      std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+      std::string line;
+      std::getline(stat, line);
+      text += line.substr(0, 60) + "; ";
+    }
+    return text;
+  }
   bool no_temp_files() { return std::filesystem::is_empty(tmpdir_); }
 
   std::string token_ = unique_token();
@@ -116,7 +128,7 @@ TEST_P(SignalTest, StopsProgramScenarioAndTempFilesThenExitsConventionally) {
   const int status = wait_status(cli);
   ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 128 + signal);
-  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << processes_with(token_).size() << " processes left";
+  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << "left behind: " << left_behind();
   EXPECT_TRUE(no_temp_files());
 }
 
@@ -147,7 +159,7 @@ TEST_F(InterruptTest, SetsidGrandchildrenAreStopped) {
   bp::child cli = start("setsid sleep 30 & true");
   const int status = wait_status(cli);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << processes_with(token_).size() << " processes left";
+  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << "left behind: " << left_behind();
   EXPECT_TRUE(no_temp_files());
 }
 
@@ -159,7 +171,7 @@ TEST_F(InterruptTest, AReaderThatGoesAwayCannotCostTheStop) {
   out.close();  // our ends: no reader is left, so writing the report fails with EPIPE
   const int status = wait_status(cli);
   EXPECT_TRUE(WIFEXITED(status)) << "killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << processes_with(token_).size() << " processes left";
+  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << "left behind: " << left_behind();
   EXPECT_TRUE(no_temp_files());
 }
 

@@ -6,10 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "goleakcheck/endpoint.hpp"
 #include "goleakcheck/goroutine.hpp"
 #include "goleakcheck/ignore.hpp"
 #include "goleakcheck/profile.hpp"
@@ -22,6 +24,10 @@ namespace goleakcheck {
 class Baseline {
  public:
   explicit Baseline(Snapshot snapshot, Profile counts = {});
+
+  // Who served it, when this machine can tell (a program on its loopback,
+  // visible in /proc), so that a check notices a restart; else nullopt.
+  std::optional<ServerIdentity> server;
   // O(log n).
   bool contains(std::uint64_t id) const;
   const Snapshot& snapshot() const { return snapshot_; }

@@ -22,4 +22,15 @@ struct Endpoint {
   static Endpoint parse(std::string_view url);
 };
 
+// The process behind an endpoint, as this machine tells it apart from a
+// later one with the same pid: its pid, its start time (/proc/PID/stat,
+// clock ticks since boot) and its listening socket's inode.
+struct ServerIdentity {
+  std::int64_t pid = 0;
+  std::uint64_t start_ticks = 0;
+  std::uint64_t socket_inode = 0;
+
+  friend bool operator==(const ServerIdentity&, const ServerIdentity&) = default;
+};
+
 }  // namespace goleakcheck

@@ -13,6 +13,7 @@ enum class ErrorKind {
   launch_failed,     // the program could not be started at all
   program_exited,    // it exited (crashed) before or during the check
   not_ready,         // nothing answered on its address within the ready timeout
+  not_our_program,   // what answers is another process, or the attached one restarted
   no_pprof,          // it answers HTTP but serves no /debug/pprof/
   snapshot_failed,   // fetching a dump failed: refused, timed out, too large, HTTP error
   not_a_dump,        // what came back (or was read) is not a goroutine dump or profile

@@ -63,6 +63,7 @@ class Program {
   std::string stderr_tail(std::size_t max_lines = 15) const;
 
  private:
+  void require_own_port();
   struct State;
   explicit Program(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
