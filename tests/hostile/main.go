@@ -14,6 +14,9 @@
 //	chunks   answers /debug/pprof/ at once, then sends every other answer
 //	         chunked, trickling a chunk-size line that never ends
 //	huge     2 GiB of zeros on every path, as fast as it can
+//	redirect answers /debug/pprof/ at once, then 302 to another path
+//	reset    answers /debug/pprof/ at once, then resets every other
+//	         connection as soon as its request arrives
 //	flip     a real pprof endpoint until the goroutine dump has been served
 //	         once (the harness's baseline); later dumps are real ones buried
 //	         in text that is no dump, as from a proxy that went wrong
@@ -44,7 +47,7 @@ func main() {
 	}
 	fmt.Printf("listening on %s\n", listener.Addr())
 	switch *mode {
-	case "trickle", "trickle-ready", "chunks":
+	case "trickle", "trickle-ready", "chunks", "reset":
 		serveRaw(listener, *mode)
 		return
 	}
@@ -72,6 +75,14 @@ func main() {
 					return
 				}
 			}
+		})
+	case "redirect":
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/debug/pprof/" {
+				fmt.Fprintln(w, "ok")
+				return
+			}
+			http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusFound)
 		})
 	case "flip":
 		handler = flip()
@@ -112,6 +123,11 @@ func serveRaw(listener net.Listener, mode string) {
 			line := string(request[:n])
 			if mode != "trickle-ready" && strings.HasPrefix(line, "GET /debug/pprof/ ") {
 				fmt.Fprint(conn, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
+				return
+			}
+			if mode == "reset" {
+				// SO_LINGER 0: close sends a reset, not an orderly end.
+				conn.(*net.TCPConn).SetLinger(0)
 				return
 			}
 			var start, drip string

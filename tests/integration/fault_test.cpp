@@ -89,6 +89,19 @@ TEST(Faults, AReadinessProbeThatTricklesMeetsTheReadyDeadline) {
   expect_deadline_held({"--ready-timeout", "1s"}, "trickle-ready", "nothing answered at");
 }
 
+TEST(Faults, ARedirectIsNoDump) {
+  const test::CliResult r = run_against("redirect");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err.substr(0, r.err.find('\n')), HasSubstr("/debug/pprof/goroutine?debug=2 answered HTTP 302"));
+}
+
+TEST(Faults, AConnectionResetOnEveryRequestExitsTwo) {
+  const test::CliResult r = run_against("reset");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err.substr(0, r.err.find('\n')), AllOf(StartsWith("goleakcheck: error: GET "), HasSubstr("failed")));
+  EXPECT_EQ(r.out, "");
+}
+
 // 2 GiB on every path: the readiness probe reads 1 MiB of it, the dump its
 // size cap, and neither is held in memory.
 TEST(Faults, AHugeAnswerIsCappedAndIsNoDump) {

@@ -21,6 +21,7 @@
 #include "goleakcheck/program.hpp"
 #include "goleakcheck/scenario.hpp"
 #include "leakyservice.hpp"
+#include "processes.hpp"
 #include "source_marker.hpp"
 
 namespace goleakcheck {
@@ -28,25 +29,7 @@ namespace {
 
 namespace bp = boost::process;
 using Clock = std::chrono::steady_clock;
-
-std::string unique_token() {
-  std::random_device random;
-  return "goleakcheck-test-" + std::to_string(::getpid()) + "-" + std::to_string(random());
-}
-
-// Processes (not zombies) whose environment holds `token`.
-std::vector<pid_t> processes_with(const std::string& token) {
-  std::vector<pid_t> found;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream environ(entry.path() / "environ", std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(environ)), {});
-    if (text.find(token) != std::string::npos) found.push_back(static_cast<pid_t>(std::stol(name)));
-  }
-  return found;
-}
+using test::processes_with;
 
 // Polls `condition` until it holds or `limit` passes.
 template <class Condition>
@@ -102,19 +85,10 @@ class InterruptTest : public ::testing::Test {
   bool nothing_left() { return processes_with(token_).empty(); }
 
   // What is left, for a failure message: "pid (command, state)".
-  std::string left_behind() {
-    std::string text;
-    for (pid_t pid : processes_with(token_)) {
-      std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-      std::string line;
-      std::getline(stat, line);
-      text += line.substr(0, 60) + "; ";
-    }
-    return text;
-  }
+  std::string left_behind() { return test::describe_processes(processes_with(token_)); }
   bool no_temp_files() { return std::filesystem::is_empty(tmpdir_); }
 
-  std::string token_ = unique_token();
+  std::string token_ = test::unique_token();
   std::filesystem::path tmpdir_;
 };
 

@@ -1,12 +1,17 @@
 #include "leakyservice.hpp"
 
+#include <signal.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include <boost/process.hpp>
+#include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "processes.hpp"
 #include "source_marker.hpp"
 
 namespace goleakcheck::test {
@@ -50,15 +55,31 @@ CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::p
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
   const std::filesystem::path dir = pattern;
   CliResult result;
+  // Everything the CLI starts carries the token, and its temporary files
+  // go to a TMPDIR of its own: afterwards, neither may be left.
+  const std::string token = unique_token();
+  const std::filesystem::path tmpdir = dir / "tmp";
+  std::filesystem::create_directory(tmpdir);
   {
+    bp::environment env = boost::this_process::environment();
+    env["GOLEAKCHECK_TEST_TOKEN"] = token;
+    env["TMPDIR"] = tmpdir.string();
     const std::string in = stdin_file.empty() ? std::string("/dev/null") : stdin_file.string();
-    bp::child cli(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, bp::std_in < in,
+    bp::child cli(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, env, bp::std_in < in,
                   bp::std_out > (dir / "out").string(), bp::std_err > (dir / "err").string());
     cli.wait();
     result.exit_code = cli.exit_code();
   }
   result.out = read_file(dir / "out");
   result.err = read_file(dir / "err");
+  std::vector<pid_t> left = processes_with(token);
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+       !left.empty() && std::chrono::steady_clock::now() < deadline; left = processes_with(token)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // a process the CLI killed may take a moment to go
+  }
+  if (!left.empty()) ADD_FAILURE() << "goleakcheck left processes behind: " << describe_processes(left);
+  if (!std::filesystem::is_empty(tmpdir)) ADD_FAILURE() << "goleakcheck left temporary files in " << tmpdir;
+  for (pid_t pid : left) ::kill(pid, SIGKILL);
   std::filesystem::remove_all(dir);
   return result;
 }
