@@ -138,6 +138,18 @@ TEST(Faults, ParseOfAFileThatIsNoDumpExitsTwo) {
   EXPECT_EQ(crash.exit_code, 0) << crash.err;
 }
 
+// Names that are not UTF-8 (a program built under such a path): the JSON
+// of every record stays valid, with U+FFFD in their place.
+TEST(Faults, BytesThatAreNotUtf8KeepTheJsonValid) {
+  const auto path = write_temp("goleakcheck-not-utf8",
+                               "goroutine 1 [chan send]:\nmain.f()\n\t/home/\xff\xfe/main.go:3 +0x1\n");
+  const test::CliResult r = test::run_cli({"parse", path.string(), "--format", "json"});
+  std::filesystem::remove(path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("/home/\xef\xbf\xbd\xef\xbf\xbd/main.go"));
+  EXPECT_THAT(r.out, ::testing::EndsWith("]\n"));
+}
+
 // A failed `snapshot -o` leaves an existing file as it was, and no
 // temporary file beside it.
 TEST(Faults, ASnapshotThatFailsLeavesTheExistingFileAlone) {

@@ -54,14 +54,18 @@ class InterruptTest : public ::testing::Test {
     std::filesystem::remove_all(tmpdir_);
   }
 
-  // Starts `goleakcheck run --scenario SCENARIO -- leakyservice`.
-  bp::child start(const std::string& scenario, bp::pipe* out = nullptr) {
+  // Starts `goleakcheck run [OPTIONS] --scenario SCENARIO -- PROGRAM...`
+  // (leakyservice by default).
+  bp::child start(const std::string& scenario, bp::pipe* out = nullptr, std::vector<std::string> options = {},
+                  std::vector<std::string> program = {GOLEAKCHECK_LEAKYSERVICE_BIN, "-addr", "{addr}"}) {
     bp::environment env = boost::this_process::environment();
     env["GOLEAKCHECK_TEST_TOKEN"] = token_;
     env["TMPDIR"] = tmpdir_.string();
     env["PATH"] = std::filesystem::path(GOLEAKCHECK_HIT_BIN).parent_path().string() + ":" + env["PATH"].to_string();
-    const std::vector<std::string> args = {"run", "--scenario", scenario, "--", GOLEAKCHECK_LEAKYSERVICE_BIN,
-                                           "-addr", "{addr}"};
+    std::vector<std::string> args = {"run"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"--scenario", scenario, "--"});
+    args.insert(args.end(), program.begin(), program.end());
     if (out != nullptr) return bp::child(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, env, bp::std_out > *out, bp::std_err > bp::null);
     return bp::child(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, env, bp::std_out > bp::null, bp::std_err > bp::null);
   }
@@ -108,6 +112,39 @@ TEST_P(SignalTest, StopsProgramScenarioAndTempFilesThenExitsConventionally) {
 
 INSTANTIATE_TEST_SUITE_P(Signals, SignalTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
                          [](const ::testing::TestParamInfo<int>& info) { return std::string(sigabbrev_np(info.param)); });
+
+// The same in the other phases: while waiting for the program to be ready,
+// and while settling after the scenario.
+TEST_F(InterruptTest, ASignalWhileWaitingForReadinessStopsEverything) {
+  bp::child cli = start("true", nullptr, {"--ready-timeout", "60s"},
+                        {GOLEAKCHECK_HOSTILE_BIN, "-addr", "{addr}", "-mode", "trickle-ready"});
+  ASSERT_TRUE(eventually([&] { return processes_with(token_).size() >= 2; })) << "the program never started";
+  ::kill(cli.id(), SIGTERM);
+  const int status = wait_status(cli);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 143) << status;
+  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << "left behind: " << left_behind();
+  EXPECT_TRUE(no_temp_files());
+}
+
+TEST_F(InterruptTest, ASignalWhileSettlingStopsEverything) {
+  bp::child cli = start("hit \"$GOLEAKCHECK_URL/ncast\"", nullptr, {"--settle", "60s"});
+  // Settling: the scenario is done and only the program is left with the CLI.
+  ASSERT_TRUE(eventually([&] { return processes_with(token_).size() == 2 && ::kill(cli.id(), 0) == 0; }));
+  ASSERT_TRUE(eventually([&] {
+    for (pid_t pid : processes_with(token_)) {
+      std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+      std::string name;
+      comm >> name;
+      if (name == "hit" || name == "sh") return false;
+    }
+    return true;
+  }));
+  ::kill(cli.id(), SIGINT);
+  const int status = wait_status(cli);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << status;
+  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << "left behind: " << left_behind();
+  EXPECT_TRUE(no_temp_files());
+}
 
 // SIGKILL cannot be handled: the program still dies with its parent
 // (PR_SET_PDEATHSIG). What the scenario started, and the temporary
