@@ -88,6 +88,17 @@ class InterruptTest : public ::testing::Test {
 
   bool nothing_left() { return processes_with(token_).empty(); }
 
+  // Sends `signal` to the CLI and checks it ends as promised: status
+  // 128 + signal, no process of this test's and no temporary file left.
+  void expect_stopped_cleanly(bp::child& cli, int signal) {
+    ::kill(cli.id(), signal);
+    const int status = wait_status(cli);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 128 + signal);
+    EXPECT_TRUE(eventually([&] { return nothing_left(); })) << "left behind: " << left_behind();
+    EXPECT_TRUE(no_temp_files());
+  }
+
   // What is left, for a failure message: "pid (command, state)".
   std::string left_behind() { return test::describe_processes(processes_with(token_)); }
   bool no_temp_files() { return std::filesystem::is_empty(tmpdir_); }
@@ -102,12 +113,7 @@ TEST_P(SignalTest, StopsProgramScenarioAndTempFilesThenExitsConventionally) {
   const int signal = GetParam();
   bp::child cli = start("sleep 30");
   ASSERT_TRUE(eventually([&] { return scenario_running(cli.id()); })) << "the scenario never started";
-  ::kill(cli.id(), signal);
-  const int status = wait_status(cli);
-  ASSERT_TRUE(WIFEXITED(status)) << status;
-  EXPECT_EQ(WEXITSTATUS(status), 128 + signal);
-  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << "left behind: " << left_behind();
-  EXPECT_TRUE(no_temp_files());
+  expect_stopped_cleanly(cli, signal);
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, SignalTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
@@ -119,11 +125,7 @@ TEST_F(InterruptTest, ASignalWhileWaitingForReadinessStopsEverything) {
   bp::child cli = start("true", nullptr, {"--ready-timeout", "60s"},
                         {GOLEAKCHECK_HOSTILE_BIN, "-addr", "{addr}", "-mode", "trickle-ready"});
   ASSERT_TRUE(eventually([&] { return processes_with(token_).size() >= 2; })) << "the program never started";
-  ::kill(cli.id(), SIGTERM);
-  const int status = wait_status(cli);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 143) << status;
-  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << "left behind: " << left_behind();
-  EXPECT_TRUE(no_temp_files());
+  expect_stopped_cleanly(cli, SIGTERM);
 }
 
 TEST_F(InterruptTest, ASignalWhileSettlingStopsEverything) {
@@ -139,11 +141,7 @@ TEST_F(InterruptTest, ASignalWhileSettlingStopsEverything) {
     }
     return true;
   }));
-  ::kill(cli.id(), SIGINT);
-  const int status = wait_status(cli);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << status;
-  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << "left behind: " << left_behind();
-  EXPECT_TRUE(no_temp_files());
+  expect_stopped_cleanly(cli, SIGINT);
 }
 
 // SIGKILL cannot be handled: the program still dies with its parent
