@@ -129,7 +129,9 @@ TEST_P(EveryRelease, LabelsAreReadInTheHeaderWhereTheReleasePrintsThemAndAlwaysI
     EXPECT_THAT(labelled.labels, IsEmpty());
   }
   for (const Goroutine& g : s.goroutines) {
-    if (g.id != labelled.id) EXPECT_THAT(g.labels, IsEmpty()) << g.id;
+    if (g.id != labelled.id) {
+      EXPECT_THAT(g.labels, IsEmpty()) << g.id;
+    }
   }
 
   const Profile p = parse_profile(test::read_file(release_file(GetParam(), "goroutine.debug1.txt")));
