@@ -1,4 +1,5 @@
 #include "launch/cleanup.hpp"
+#include "launch/proc.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -6,10 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
-#include <sstream>
-#include <string>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -66,26 +63,6 @@ void register_temp_dir(const std::filesystem::path& dir) {
 void unregister_temp_dir(const std::filesystem::path& dir) {
   std::lock_guard lock(registry().mutex);
   erase_one(registry().dirs, dir);
-}
-
-std::vector<pid_t> child_processes() {
-  std::vector<pid_t> children;
-  const std::string self = std::to_string(::getpid());
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    // "pid (comm) state ppid ...": comm may hold spaces, so read after ')'.
-    std::ifstream stat(entry.path() / "stat");
-    const std::string text((std::istreambuf_iterator<char>(stat)), {});
-    const std::size_t close = text.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream fields(text.substr(close + 1));
-    std::string state, ppid;
-    fields >> state >> ppid;
-    if (ppid == self) children.push_back(static_cast<pid_t>(std::stol(name)));
-  }
-  return children;
 }
 
 void clean_up_everything(std::chrono::milliseconds grace) {

@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <vector>
 
 namespace goleakcheck::detail {
 
@@ -23,8 +22,5 @@ void unregister_temp_dir(const std::filesystem::path& dir);
 // `grace` for them to exit, then SIGKILL; then every registered directory is
 // removed. For shutdown: the objects that registered them are not told.
 void clean_up_everything(std::chrono::milliseconds grace);
-
-// The processes whose parent is this one, from /proc.
-std::vector<pid_t> child_processes();
 
 }  // namespace goleakcheck::detail

@@ -8,14 +8,10 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <sstream>
-#include <string>
 #include <thread>
 
 #include "launch/cleanup.hpp"
+#include "launch/proc.hpp"
 
 namespace goleakcheck {
 

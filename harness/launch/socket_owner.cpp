@@ -1,5 +1,7 @@
 #include "launch/socket_owner.hpp"
 
+#include "launch/proc.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -29,24 +31,6 @@ void read_listening_inodes(const char* table, std::uint16_t port, std::set<std::
   }
 }
 
-// The fields of /proc/PID/stat after the command (which may hold spaces
-// and parentheses): field 3 (state) first.
-std::vector<std::string> stat_fields(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  const std::string text((std::istreambuf_iterator<char>(stat)), {});
-  const std::size_t close = text.rfind(')');
-  std::vector<std::string> fields;
-  if (close == std::string::npos) return fields;
-  std::istringstream in(text.substr(close + 1));
-  for (std::string field; in >> field;) fields.push_back(field);
-  return fields;
-}
-
-pid_t parent_of(pid_t pid) {
-  const std::vector<std::string> fields = stat_fields(pid);
-  return fields.size() > 1 ? static_cast<pid_t>(std::stol(fields[1])) : 0;
-}
-
 // Which of the sockets the process at `process` (/proc/PID) holds, if any.
 std::optional<std::string> held_socket(const std::filesystem::path& process, const std::set<std::string>& inodes) {
   std::error_code unreadable;  // another user's process, or one that just ended
@@ -65,11 +49,8 @@ std::optional<std::pair<pid_t, std::string>> holder(const std::set<std::string>&
   if (likely > 0) {
     if (auto inode = held_socket("/proc/" + std::to_string(likely), inodes)) return std::pair{likely, *inode};
   }
-  std::error_code error;
-  for (const auto& process : std::filesystem::directory_iterator("/proc", error)) {
-    const std::string name = process.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (auto inode = held_socket(process.path(), inodes)) return std::pair{static_cast<pid_t>(std::stol(name)), *inode};
+  for (pid_t pid : all_processes()) {
+    if (auto inode = held_socket("/proc/" + std::to_string(pid), inodes)) return std::pair{pid, *inode};
   }
   return std::nullopt;
 }

@@ -1,0 +1,46 @@
+#include "launch/proc.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace goleakcheck::detail {
+
+std::vector<std::string> stat_fields(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(stat)), {});
+  const std::size_t close = text.rfind(')');
+  std::vector<std::string> fields;
+  if (close == std::string::npos) return fields;
+  std::istringstream in(text.substr(close + 1));
+  for (std::string field; in >> field;) fields.push_back(field);
+  return fields;
+}
+
+pid_t parent_of(pid_t pid) {
+  const std::vector<std::string> fields = stat_fields(pid);
+  return fields.size() > 1 ? static_cast<pid_t>(std::stol(fields[1])) : 0;
+}
+
+std::vector<pid_t> all_processes() {
+  std::vector<pid_t> pids;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") == std::string::npos) pids.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return pids;
+}
+
+std::vector<pid_t> child_processes() {
+  std::vector<pid_t> children;
+  for (pid_t pid : all_processes()) {
+    if (parent_of(pid) == ::getpid()) children.push_back(pid);
+  }
+  return children;
+}
+
+}  // namespace goleakcheck::detail
