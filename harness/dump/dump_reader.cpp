@@ -278,8 +278,6 @@ void DumpReader::feed(std::string_view chunk) {
   s.lines.feed(chunk, [&s](std::string_view line) { s.take_line(line); });
 }
 
-std::shared_ptr<const NamePool> DumpReader::names() const { return state_->names; }
-
 Snapshot DumpReader::finish(bool cut_off) {
   State& s = *state_;
   const bool ended_cleanly = s.lines.finish([&s](std::string_view line) { s.take_line(line); });

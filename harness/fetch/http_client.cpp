@@ -76,14 +76,13 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
   const std::string url = impl_->endpoint.url() + std::string(path);
   httplib::Client& client = impl_->client;
   // cpp-httplib's timeouts apply to each socket operation; the overall
-  // deadline is the watchdog's, checked in the content receiver too.
+  // deadline is the watchdog's.
   client.set_connection_timeout(limits.deadline);
   client.set_read_timeout(limits.deadline);
   client.set_write_timeout(limits.deadline);
 
   HttpResponse response;
   std::size_t received = 0;
-  bool past_deadline = false;
   Watchdog watchdog(client, deadline);
   const auto get = [&] {
     return client.Get(
@@ -94,10 +93,6 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
         return true;
       },
       [&](const char* data, std::size_t size) {
-        if (Clock::now() > deadline) {
-          past_deadline = true;
-          return false;
-        }
         const std::size_t room = limits.max_bytes - received;
         const std::size_t taken = std::min(size, room);
         received += taken;
@@ -115,12 +110,12 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
   auto result = get();
   // A kept-alive connection the server closed in between (an idle timeout,
   // a restart) fails before any answer: once, try again on a new one.
-  if (!result && response.status == 0 && received == 0 && !past_deadline && Clock::now() < deadline) {
+  if (!result && response.status == 0 && received == 0 && Clock::now() < deadline) {
     client.stop();
     result = get();
   }
 
-  past_deadline = watchdog.finish() || past_deadline;
+  const bool past_deadline = watchdog.finish();
   if (response.cut && !past_deadline) return response;
   if (past_deadline || (!result && Clock::now() > deadline)) {
     throw Error(ErrorKind::snapshot_failed,

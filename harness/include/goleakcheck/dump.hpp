@@ -39,7 +39,7 @@ class DumpReader {
   // Hands each record to `on_record` as soon as it is complete, in dump
   // order, and keeps none: memory stays flat in the number of goroutines.
   // The record passed is valid only during the call; its string_views stay
-  // valid as long as names() (Snapshot::names after finish()). A dump cut
+  // valid as long as the reader, then as Snapshot::names after finish(). A dump cut
   // off inside a record hands that record over, partial, from finish().
   // finish() then returns a snapshot with no goroutines.
   explicit DumpReader(RecordHandler on_record);
@@ -48,9 +48,6 @@ class DumpReader {
   ~DumpReader();
 
   void feed(std::string_view chunk);
-
-  // The pool every record's names point into; shared with the snapshot.
-  std::shared_ptr<const NamePool> names() const;
 
   // The snapshot of everything fed. A dump that ends inside a record keeps
   // that record, marked partial, and is marked truncated; so is one of
