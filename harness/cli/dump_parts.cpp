@@ -13,20 +13,30 @@
 
 namespace goleakcheck::cli {
 
-namespace {
-
-std::ifstream open(const std::string& path) {
+std::ifstream open_dump(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw Error(ErrorKind::io, fmt::format("cannot read the dump {}: {}", path, std::strerror(errno)));
   return file;
 }
 
-}  // namespace
+std::uint64_t read_chunks(std::istream& in, std::uint64_t limit, const std::function<void(std::string_view)>& receive,
+                          const std::string& name) {
+  std::vector<char> buffer(std::size_t{1} << 20);
+  std::uint64_t read = 0;
+  while (read < limit && in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(buffer.size(), limit - read)));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got > 0) receive(std::string_view(buffer.data(), got));
+    read += got;
+  }
+  if (in.bad()) throw Error(ErrorKind::io, fmt::format("reading the dump {} failed", name));
+  return read;
+}
 
 std::vector<std::uint64_t> record_aligned_cuts(const std::string& path, std::uint64_t size, unsigned parts) {
   constexpr std::string_view kRecordStart = "\n\ngoroutine ";
   std::vector<std::uint64_t> starts{0};
-  std::ifstream file = open(path);
+  std::ifstream file = open_dump(path);
   std::string window(std::size_t{256} << 10, '\0');  // far more than one record
   for (unsigned k = 1; k < parts; ++k) {
     const std::uint64_t from = size * k / parts;
@@ -42,17 +52,9 @@ std::vector<std::uint64_t> record_aligned_cuts(const std::string& path, std::uin
 }
 
 void feed_file_range(const std::string& path, std::uint64_t begin, std::uint64_t end, DumpReader& reader) {
-  std::ifstream file = open(path);
+  std::ifstream file = open_dump(path);
   file.seekg(static_cast<std::streamoff>(begin));
-  std::vector<char> buffer(std::size_t{1} << 20);
-  for (std::uint64_t left = end - begin; left > 0 && file;) {
-    const auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(left, buffer.size()));
-    file.read(buffer.data(), want);
-    const auto got = static_cast<std::size_t>(file.gcount());
-    if (got > 0) reader.feed(std::string_view(buffer.data(), got));
-    left -= got;
-  }
-  if (file.bad()) throw Error(ErrorKind::io, fmt::format("reading the dump {} failed", path));
+  read_chunks(file, end - begin, [&](std::string_view chunk) { reader.feed(chunk); }, path);
 }
 
 void for_each_piece_at_once(std::size_t pieces, const std::function<void(std::size_t)>& read_piece) {

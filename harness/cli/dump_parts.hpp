@@ -5,8 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <fstream>
 #include <functional>
+#include <istream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "goleakcheck/dump.hpp"
@@ -20,8 +23,16 @@ namespace goleakcheck::cli {
 // line is found (a CRLF dump, a small file).
 std::vector<std::uint64_t> record_aligned_cuts(const std::string& path, std::uint64_t size, unsigned parts);
 
-// Feeds bytes [begin, end) of `path` to `reader` in 1 MiB chunks. Throws
-// Error(ErrorKind::io) when the file cannot be read.
+// Opens a saved dump. Throws Error(ErrorKind::io), naming it, when it cannot.
+std::ifstream open_dump(const std::string& path);
+
+// Hands up to `limit` bytes of `in` to `receive` in 1 MiB chunks, so that a
+// dump is never held whole; returns how many. Throws Error(ErrorKind::io)
+// naming `name` when reading fails.
+std::uint64_t read_chunks(std::istream& in, std::uint64_t limit, const std::function<void(std::string_view)>& receive,
+                          const std::string& name);
+
+// Feeds bytes [begin, end) of `path` to `reader` (read_chunks).
 void feed_file_range(const std::string& path, std::uint64_t begin, std::uint64_t end, DumpReader& reader);
 
 // Runs read_piece(i) for each piece on its own thread and waits for all;

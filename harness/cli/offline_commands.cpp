@@ -39,23 +39,11 @@ bool read_source(const ParseOptions& options, const BodyReceiver& receive) {
   const std::string& source = options.source;
   if (source.starts_with("http://") || source.starts_with("https://")) return fetch_dump(source, options.fetch, receive);
   std::ifstream file;
-  if (source != "-") {
-    file.open(source, std::ios::binary);
-    if (!file) throw Error(ErrorKind::io, fmt::format("cannot read the dump {}: {}", source, std::strerror(errno)));
-  }
+  if (source != "-") file = open_dump(source);
   std::istream& in = source == "-" ? std::cin : file;
-  std::vector<char> buffer(std::size_t{1} << 20);
   // The same cap as a fetch: a pipe or a device (/dev/zero) may never end.
-  for (std::size_t read = 0; in;) {
-    if (read >= options.fetch.max_bytes) return true;
-    const std::size_t want = std::min(buffer.size(), options.fetch.max_bytes - read);
-    in.read(buffer.data(), static_cast<std::streamsize>(want));
-    const auto got = static_cast<std::size_t>(in.gcount());
-    if (got > 0) receive(std::string_view(buffer.data(), got));
-    read += got;
-  }
-  if (in.bad()) throw Error(ErrorKind::io, fmt::format("reading the dump {} failed", source));
-  return false;
+  const std::uint64_t read = read_chunks(in, options.fetch.max_bytes, receive, source);
+  return read == options.fetch.max_bytes && in.peek() != std::char_traits<char>::eof();
 }
 
 // debug=1 starts "goroutine profile: total N"; debug=2 with a record.
