@@ -60,12 +60,6 @@ std::vector<LeakGroup> LeakGrouper::take() {
   return groups;
 }
 
-std::vector<LeakGroup> group_leaks(std::span<const Goroutine* const> leaks) {
-  LeakGrouper grouper;
-  for (const Goroutine* g : leaks) grouper.add(*g);
-  return grouper.take();
-}
-
 std::vector<LeakGroup> group_leaks(const std::vector<Goroutine>& leaks) {
   LeakGrouper grouper;
   for (const Goroutine& g : leaks) grouper.add(g);

@@ -7,7 +7,6 @@
 #include <map>
 #include <tuple>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -96,7 +95,6 @@ class LeakGrouper {
 
 // LeakGrouper over a whole list.
 std::vector<LeakGroup> group_leaks(const std::vector<Goroutine>& leaks);
-std::vector<LeakGroup> group_leaks(std::span<const Goroutine* const> leaks);
 
 
 // The report a person reads: one section per group with its state, blocking
