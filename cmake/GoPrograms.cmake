@@ -1,14 +1,15 @@
 # add_go_program(): Go modules built by CMake, for the examples and the tests.
 find_program(GO_EXECUTABLE go REQUIRED)
 
-# add_go_program(<target> [MODULE dir] [GO go-executable] [GO_VERSION 1.N]):
+# add_go_program(<target> [MODULE dir] [GO go-executable] [GO_VERSION 1.N]
+#                [ENV VAR=value...]):
 # builds the Go module in `dir` (default: <target>, relative to the current
 # source dir) into bin/<target>, with the machine's go unless GO names
 # another. GO_VERSION builds it as a module that declares `go 1.N` (through
 # a generated -modfile), as a user's module on that release is built: the
 # go line sets the language version and the runtime's GODEBUG defaults.
 function(add_go_program name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "MODULE;GO;GO_VERSION" "")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "MODULE;GO;GO_VERSION" "ENV")
   if(NOT arg_MODULE)
     set(arg_MODULE ${name})
   endif()
@@ -27,7 +28,7 @@ function(add_go_program name)
     file(WRITE ${modfile} "${module_line}\n\ngo ${arg_GO_VERSION}\n")
     set(go_flags -modfile=${modfile})
   endif()
-  set(go_env GOTOOLCHAIN=local GOWORK=off GOFLAGS=${go_flags})
+  set(go_env GOTOOLCHAIN=local GOWORK=off GOFLAGS=${go_flags} ${arg_ENV})
   if(NOT DEFINED ENV{HOME} AND NOT DEFINED ENV{GOCACHE})
     list(APPEND go_env GOCACHE=${CMAKE_BINARY_DIR}/go-build-cache)
   endif()

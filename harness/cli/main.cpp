@@ -42,6 +42,26 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
   add_duration_option(run, "--settle", options.settle, "how long new goroutines get to finish, e.g. 500ms, 2s");
   add_duration_option(run, "--ready-timeout", options.ready_timeout,
                       "how long the program gets to serve /debug/pprof/");
+  run->add_option("--ready-url", options.ready_url,
+                  "also wait until the program's own PATH (e.g. /healthz) answers 2xx before the baseline")
+      ->check([](const std::string& path) { return path.starts_with('/') ? std::string() : "PATH must start with /"; });
+  add_duration_option(run, "--quiet-timeout", options.quiet_timeout,
+                      "how long to wait for the program to stop starting and ending goroutines before the baseline "
+                      "(0: take it at once)");
+  add_duration_option(run, "--quiet-period", options.quiet_period,
+                      "two dumps this far apart must show the same goroutines for the program to count as quiet");
+  run->add_option("--warmup", options.warmup, "run the scenario N times before the baseline (singletons, pools, "
+                                              "lazily created clients)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--repeat", options.repeat, "run the scenario N times after the baseline; from 2 on, groups that "
+                                              "grow with the runs fail and groups that stay flat do not")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--no-runtime-proof", options.no_runtime_proof,
+                "do not ask the Go runtime to prove leaks (/debug/pprof/goroutineleak, Go 1.27; 1.26 with "
+                "GOEXPERIMENT=goroutineleakprofile)");
+  add_duration_option(run, "--proof-timeout", options.proof_timeout,
+                      "how long one request for the runtime's proof may take (it runs a garbage collection) before "
+                      "plain dumps are used instead");
   add_duration_option(run, "--snapshot-timeout", options.fetch.deadline,
                       "how long one goroutine dump may take to arrive, whole");
   run->add_option("--ignore", options.ignore_rules,
@@ -64,6 +84,9 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
     if (launching == !options.attach_url.empty()) {
       throw CLI::ValidationError(launching ? "give either PROGRAM after -- or --attach URL, not both"
                                            : "give PROGRAM after -- or --attach URL");
+    }
+    if (options.scenario.empty() && (options.warmup > 0 || options.repeat > 1)) {
+      throw CLI::ValidationError("--warmup and --repeat run the --scenario: give one");
     }
   });
 }

@@ -68,6 +68,12 @@ ExitCode run(const RunOptions& options) {
   check_options.ignores = user_rules(options);  // before launching: a bad rule launches nothing
   check_options.default_ignores = !options.no_default_ignores;
   check_options.idle_connections_are_leaks = options.idle_connections_are_leaks;
+  check_options.quiet_period = options.quiet_period;
+  check_options.quiet_timeout = options.quiet_timeout;
+  check_options.runtime_proof = !options.no_runtime_proof;
+  check_options.proof_timeout = options.proof_timeout;
+  check_options.warmup = options.warmup;
+  check_options.repeat = options.repeat;
 
   // The program, when we launch one, is declared first so that it is
   // stopped last, after everything that talks to it.
@@ -77,22 +83,28 @@ ExitCode run(const RunOptions& options) {
     LaunchOptions launch;
     launch.argv = options.program;
     launch.ready_timeout = options.ready_timeout;
+    launch.ready_url = options.ready_url;
     program.emplace(Program::launch(std::move(launch)));
     checker.emplace(program->endpoint(), check_options, [&] { program->check_alive(); });
   } else {
     const Endpoint endpoint = Endpoint::parse(options.attach_url);
+    const auto ready_by = std::chrono::steady_clock::now() + options.ready_timeout;
     wait_for_pprof(endpoint, options.ready_timeout);
+    if (!options.ready_url.empty()) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(ready_by - std::chrono::steady_clock::now());
+      wait_for_ready_url(endpoint, options.ready_url, std::max(left, std::chrono::milliseconds(1)));
+    }
     checker.emplace(endpoint, check_options);
   }
 
-  const Baseline baseline = checker->baseline();
-  if (!options.scenario.empty()) {
-    const Endpoint& endpoint = checker->endpoint();
+  const Endpoint& endpoint = checker->endpoint();
+  const LeakReport report = checker->check_scenario([&] {
+    if (options.scenario.empty()) return;
     run_scenario(Scenario{options.scenario,
                           {{"GOLEAKCHECK_ADDR", endpoint.address()}, {"GOLEAKCHECK_URL", endpoint.url()}},
                           options.scenario_timeout});
-  }
-  const LeakReport report = checker->check(baseline);
+  });
   // Stop everything before the report is written: a reader that went away
   // (`| head`) must not cost the stop. The report owns its records.
   checker.reset();

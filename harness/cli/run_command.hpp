@@ -19,6 +19,13 @@ struct RunOptions {
   std::chrono::milliseconds scenario_timeout{std::chrono::minutes(2)};
   std::chrono::milliseconds settle{1500};
   std::chrono::milliseconds ready_timeout{std::chrono::seconds(10)};
+  std::string ready_url;  // a path: ready once it answers 2xx
+  std::chrono::milliseconds quiet_period{200};
+  std::chrono::milliseconds quiet_timeout{std::chrono::seconds(5)};
+  bool no_runtime_proof = false;
+  std::chrono::milliseconds proof_timeout{std::chrono::seconds(1)};
+  int warmup = 0;
+  int repeat = 1;
   FetchLimits fetch;  // per snapshot: --snapshot-timeout
   std::vector<std::string> ignore_rules;  // --ignore, repeatable
   std::vector<std::string> ignore_files;  // --ignore-file, repeatable

@@ -19,10 +19,16 @@ class Backoff {
   bool expired() const { return Clock::now() >= deadline_; }
   Clock::duration remaining() const { return std::max<Clock::duration>(deadline_ - Clock::now(), Clock::duration{}); }
 
-  // Sleeps for the current pause (cut to the deadline), then doubles it up
-  // to the longest.
-  void sleep() {
-    std::this_thread::sleep_for(std::min<Clock::duration>(pause_, remaining()));
+  // Whether something that takes `duration` would still end by the deadline
+  // if started now.
+  bool has_room_for(Clock::duration duration) const { return Clock::now() + duration < deadline_; }
+
+  // Sleeps for the current pause, cut so that `reserve` (the next poll's
+  // own time) still fits before the deadline, then doubles it up to the
+  // longest.
+  void sleep(Clock::duration reserve = Clock::duration{}) {
+    const Clock::duration room = std::max<Clock::duration>(remaining() - reserve, Clock::duration{});
+    std::this_thread::sleep_for(std::min<Clock::duration>(pause_, room));
     pause_ = std::min(pause_ * 2, longest_);
   }
 

@@ -21,7 +21,9 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
   if (ec != std::errc() || unit_begin == begin || value < 0 || !std::isfinite(value)) throw fail();
   const std::string_view unit(unit_begin, static_cast<std::size_t>(end - unit_begin));
   double ms = 0;
-  if (unit == "us") {
+  if (unit.empty() && value == 0) {
+    return std::chrono::milliseconds::zero();  // as Go's time.ParseDuration: "0" needs no unit
+  } else if (unit == "us") {
     ms = value / 1000;
   } else if (unit == "ms") {
     ms = value;

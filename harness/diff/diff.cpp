@@ -1,6 +1,7 @@
 #include "goleakcheck/diff.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -102,6 +103,49 @@ NewGoroutines new_goroutines(const Snapshot& after, const Baseline& baseline, co
     }
   }
   return sorted;
+}
+
+std::size_t goroutines_changed(const Snapshot& a, const Snapshot& b) {
+  const auto ids = [](const Snapshot& s) {
+    std::vector<std::uint64_t> ids;
+    for (const Goroutine& g : s.goroutines) {
+      if (!is_snapshot_footprint(g)) ids.push_back(g.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  const std::vector<std::uint64_t> in_a = ids(a);
+  const std::vector<std::uint64_t> in_b = ids(b);
+  std::vector<std::uint64_t> changed;
+  std::set_symmetric_difference(in_a.begin(), in_a.end(), in_b.begin(), in_b.end(), std::back_inserter(changed));
+  return changed.size();
+}
+
+std::size_t goroutines_changed(const Profile& a, const Profile& b) {
+  std::map<std::string, std::int64_t> difference;
+  for (const StackCount& s : a.stacks) {
+    if (!is_snapshot_footprint(as_goroutine(s))) difference[stack_key(s)] += static_cast<std::int64_t>(s.count);
+  }
+  for (const StackCount& s : b.stacks) {
+    if (!is_snapshot_footprint(as_goroutine(s))) difference[stack_key(s)] -= static_cast<std::int64_t>(s.count);
+  }
+  std::size_t changed = 0;
+  for (const auto& [stack, d] : difference) changed += static_cast<std::size_t>(d < 0 ? -d : d);
+  return changed;
+}
+
+std::size_t least_dump_bytes(const Profile& counts) {
+  // "goroutine N [S]:\n" is at least 16 bytes; a frame at least
+  // "F()\n\tFILE:L\n".
+  constexpr std::size_t kHeader = 16;
+  constexpr std::size_t kFrameExtra = 7;
+  std::size_t bytes = 0;
+  for (const StackCount& s : counts.stacks) {
+    std::size_t record = kHeader;
+    for (const Frame& f : s.frames) record += f.function.size() + f.file.size() + kFrameExtra;
+    bytes += record * s.count;
+  }
+  return bytes;
 }
 
 std::vector<StackGrowth> grown_stacks(const Profile& before, const Profile& after) {

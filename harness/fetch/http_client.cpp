@@ -155,38 +155,68 @@ std::string describe_answer(const HttpResponse& response) {
                      start.empty() ? std::string("with an empty body") : fmt::format("starting '{}'", start));
 }
 
-void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
-                    const std::function<void()>& check_alive) {
-  // The whole wait is bounded, each probe included (a server may trickle
-  // its answer), and an answer is read up to 1 MiB and dropped.
+namespace {
+
+// Polls GET `path` until `answered` says an answer will do (it may throw on
+// one that never will), within `timeout` in all, each probe included (a
+// server may trickle its answer). An answer is read up to 1 MiB and
+// dropped. Returns false when time ran out; `last` holds the last answer.
+template <class Answered>
+bool poll_until_answered(const Endpoint& endpoint, std::string_view path, std::chrono::milliseconds timeout,
+                         const std::function<void()>& check_alive, std::optional<HttpResponse>& last,
+                         Answered&& answered) {
   constexpr std::size_t kProbeBytes = std::size_t{1} << 20;
   detail::Backoff backoff(timeout, std::chrono::milliseconds(5), std::chrono::milliseconds(100));
   while (true) {
     if (check_alive) check_alive();
-    if (backoff.expired()) break;
+    if (backoff.expired()) return false;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(backoff.remaining());
     HttpClient probe(endpoint);
-    std::optional<HttpResponse> answer;
     try {
-      answer = probe.get("/debug/pprof/", FetchLimits{std::max(left, std::chrono::milliseconds(1)), kProbeBytes},
-                         [](std::string_view) {});
-    } catch (const Error&) {
+      last = probe.get(path, FetchLimits{std::max(left, std::chrono::milliseconds(1)), kProbeBytes},
+                       [](std::string_view) {});
+      if (answered(*last)) return true;
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::snapshot_failed) throw;
       // Refused, reset or too slow: not ready yet.
-    }
-    if (answer && answer->status == 200) return;
-    if (answer) {
-      throw Error(ErrorKind::no_pprof,
-                  fmt::format("{}/debug/pprof/ answered HTTP {}: the program serves HTTP but not pprof; register "
-                              "net/http/pprof's handlers on a loopback listener (README: \"Enable pprof safely\")",
-                              endpoint.url(), answer->status));
     }
     backoff.sleep();
   }
+}
+
+}  // namespace
+
+void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
+                    const std::function<void()>& check_alive) {
+  std::optional<HttpResponse> last;
+  const bool answered = poll_until_answered(endpoint, "/debug/pprof/", timeout, check_alive, last,
+                                            [&](const HttpResponse& answer) {
+    if (answer.status == 200) return true;
+    throw Error(ErrorKind::no_pprof,
+                fmt::format("{}/debug/pprof/ answered HTTP {}: the program serves HTTP but not pprof; register "
+                            "net/http/pprof's handlers on a loopback listener (README: \"Enable pprof safely\")",
+                            endpoint.url(), answer.status));
+  });
+  if (answered) return;
   if (check_alive) check_alive();
   throw Error(ErrorKind::not_ready,
               fmt::format("nothing answered at {}/debug/pprof/ within {}; make the program listen on the address the "
                           "harness gives it ({{addr}} in its arguments, or $GOLEAKCHECK_ADDR)",
                           endpoint.url(), format_duration(timeout)));
+}
+
+void wait_for_ready_url(const Endpoint& endpoint, std::string_view path, std::chrono::milliseconds timeout,
+                        const std::function<void()>& check_alive) {
+  std::optional<HttpResponse> last;
+  if (poll_until_answered(endpoint, path, timeout, check_alive, last,
+                          [](const HttpResponse& answer) { return answer.status >= 200 && answer.status < 300; })) {
+    return;
+  }
+  if (check_alive) check_alive();
+  throw Error(ErrorKind::not_ready,
+              fmt::format("{}{} did not answer 2xx within {} ({}); raise --ready-timeout, or check the --ready-url path",
+                          endpoint.url(), path, format_duration(timeout),
+                          last ? fmt::format("its last answer was HTTP {}", last->status) : std::string("it never answered")));
 }
 
 }  // namespace goleakcheck

@@ -21,7 +21,29 @@ Checker checker_for(Program& program, CheckOptions options) {
 LeakGuard::LeakGuard(Program& program, CheckOptions options)
     : LeakGuard(checker_for(program, std::move(options))) {}
 
-LeakGuard::LeakGuard(Checker checker) : checker_(std::move(checker)), baseline_(checker_.baseline()) {}
+LeakGuard::LeakGuard(Program& program, std::function<void()> scenario, CheckOptions options)
+    : LeakGuard(checker_for(program, std::move(options)), std::move(scenario)) {}
+
+LeakGuard::LeakGuard(Checker checker, std::function<void()> scenario)
+    : checker_(std::move(checker)),
+      scenario_(std::move(scenario)),
+      baseline_(warm_up_and_take_baseline(checker_, scenario_)) {}
+
+Baseline LeakGuard::warm_up_and_take_baseline(const Checker& checker, const std::function<void()>& scenario) {
+  const CheckOptions& options = checker.options();
+  if (!scenario && (options.warmup != 0 || options.repeat != 1)) {
+    throw Error(ErrorKind::usage, "a LeakGuard without a scenario cannot run one: give it the scenario to warm up "
+                                  "with and repeat, or leave warmup at 0 and repeat at 1");
+  }
+  if (options.warmup < 0) throw Error(ErrorKind::usage, "CheckOptions::warmup cannot be negative");
+  for (int run = 0; run < options.warmup; ++run) scenario();
+  return checker.baseline();
+}
+
+LeakReport LeakGuard::check() const {
+  if (!scenario_) return checker_.check(baseline_);
+  return checker_.check_runs(baseline_, scenario_);
+}
 
 ::testing::AssertionResult NoGoroutineLeaks(const char* guard_expression, const LeakGuard& guard) {
   try {

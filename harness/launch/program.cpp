@@ -77,8 +77,14 @@ Program Program::launch(LaunchOptions options) {
 
     Program program(std::move(state));
     try {
+      const auto ready_by = std::chrono::steady_clock::now() + options.ready_timeout;
       wait_for_pprof(program.endpoint(), options.ready_timeout, [&] { program.check_alive(); });
       program.require_own_port();
+      if (!options.ready_url.empty()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ready_by - std::chrono::steady_clock::now());
+        wait_for_ready_url(program.endpoint(), options.ready_url, std::max(left, std::chrono::milliseconds(1)),
+                           [&] { program.check_alive(); });
+      }
       program.state_->ready = true;
       return program;
     } catch (const Error& e) {

@@ -26,6 +26,7 @@ void LeakGrouper::add(const Goroutine& g) {
   // The lowest id's stack is the one shown: copied only when it changes.
   if (inserted || g.id < group.example.id) group.example = g;
   group.ids.push_back(g.id);
+  group.proven += g.leaked_marker ? 1 : 0;
   if (g.wait_minutes && (!group.max_wait_minutes || *g.wait_minutes > *group.max_wait_minutes)) {
     group.max_wait_minutes = g.wait_minutes;
   }
@@ -37,6 +38,7 @@ void LeakGrouper::merge(LeakGrouper&& other) {
     if (inserted) continue;
     LeakGroup& ours = it->second;
     ours.ids.insert(ours.ids.end(), theirs.ids.begin(), theirs.ids.end());
+    ours.proven += theirs.proven;
     if (theirs.example.id < ours.example.id) ours.example = std::move(theirs.example);
     if (theirs.max_wait_minutes && (!ours.max_wait_minutes || *theirs.max_wait_minutes > *ours.max_wait_minutes)) {
       ours.max_wait_minutes = theirs.max_wait_minutes;

@@ -116,7 +116,21 @@ void write_json(std::ostream& out, const LeakReport& report) {
                           {"blocking_site", to_json(group.blocking_site)},
                           {"created_by", creator_json(group.created_by, group.example.creator_id)},
                           {"labels", to_json(group.example.labels)},
+                          {"proven", group.proven},
                           {"ids", group.ids}});
+  }
+  Json growth = Json::array();
+  for (const GroupGrowth& g : report.growth) {
+    growth.push_back(Json{{"growth", describe(g.growth)},
+                          {"fails", g.fails()},
+                          {"per_run", g.per_run()},
+                          {"counts", g.counts},
+                          {"state", g.group.state},
+                          {"blocking_site", to_json(g.group.blocking_site)},
+                          {"created_by", creator_json(g.group.created_by, g.group.example.creator_id)},
+                          {"idle_connection", g.idle_connection},
+                          {"proven", g.proven},
+                          {"ids", g.group.ids}});
   }
   Json grown = Json::array();
   for (const StackGrowth& growth : report.grown_stacks) {
@@ -138,12 +152,21 @@ void write_json(std::ostream& out, const LeakReport& report) {
       {"still_running", to_json(report.still_running)},
       {"idle_connections", to_json(report.idle_connections)},
       {"ignored", report.ignored},
+      {"first_seen_last", report.first_seen_last},
       {"ignore_rules", ignore_rules},
+      {"runs", report.runs},
+      {"warmup_runs", report.warmup_runs},
+      {"growth", std::move(growth)},
+      {"proof", or_null(report.proof)},
+      {"decided_by_proof", report.decided_by_proof},
+      {"baseline_not_quiet", or_null(report.baseline_not_quiet)},
       {"stats",
        {{"baseline_goroutines", report.baseline_goroutines},
         {"final_goroutines", report.final_goroutines},
         {"snapshots", report.snapshots},
-        {"elapsed_ms", std::chrono::duration<double, std::milli>(report.elapsed).count()}}},
+        {"elapsed_ms", std::chrono::duration<double, std::milli>(report.elapsed).count()},
+        {"settle_ms", report.settle.count()},
+        {"baseline_quiet_wait_ms", std::chrono::duration<double, std::milli>(report.baseline_quiet_wait).count()}}},
   };
   out << dump(json, 2) << "\n";
 }

@@ -91,7 +91,26 @@ void write_stack(Out out, const Goroutine& g, std::string_view indent) {
   }
 }
 
-void write_group(Out out, std::size_t number, const LeakGroup& group) {
+std::string describe_counts(const GroupGrowth& growth) {
+  std::string text = fmt::format("{}", fmt::join(growth.counts, ", "));
+  switch (growth.growth) {
+    case Growth::growing: return fmt::format("+{:.3g} per run ({} after each run)", growth.per_run(), text);
+    case Growth::bounded: return fmt::format("bounded: appeared, then stayed at {} ({} after each run)",
+                                             growth.counts.back(), text);
+    case Growth::unclear: break;
+  }
+  return fmt::format("unclear: {} after each run, neither rising steadily nor flat; run it more times (--repeat)",
+                     text);
+}
+
+// The verdict's reason for one group: the runtime's proof, its growth over
+// repeated runs, or that it outlived the settle time.
+struct GroupContext {
+  std::chrono::milliseconds settle{};
+  const GroupGrowth* growth = nullptr;  // when the scenario was repeated
+};
+
+void write_group(Out out, std::size_t number, const LeakGroup& group, const GroupContext& context = {}) {
   fmt::format_to(out, "\n#{}  {} [{}]\n", number, plural(group.count(), "goroutine", "goroutines"),
                  heading_state(group));
   fmt::format_to(out, "    blocked at  {}\n", where(group.blocking_site));
@@ -107,6 +126,13 @@ void write_group(Out out, std::size_t number, const LeakGroup& group) {
     fmt::format_to(out, "    header      {} (a form goleakcheck cannot read: counted as blocked)\n",
                    group.example.unreadable_header);
   }
+  if (group.proven > 0) {
+    fmt::format_to(out, "    why         proven leaked by the Go runtime{}\n",
+                   group.proven == group.count() ? std::string() : fmt::format(" ({} of them)", group.proven));
+  } else if (context.settle.count() > 0) {
+    fmt::format_to(out, "    why         still blocked after {} of settling\n", format_duration(context.settle));
+  }
+  if (context.growth != nullptr) fmt::format_to(out, "    growth      {}\n", describe_counts(*context.growth));
   fmt::format_to(out, "    ids         {}\n", fmt::join(group.ids, " "));
   fmt::format_to(out, "    stack of goroutine {}:\n", group.example.id);
   write_stack(out, group.example, "        ");
@@ -167,11 +193,56 @@ void write_profile_summary(std::ostream& os, const Profile& profile, std::size_t
   }
 }
 
+namespace {
+
+// The growth of the group `group` heads, when the scenario was repeated.
+const GroupGrowth* growth_of(const LeakReport& report, const LeakGroup& group) {
+  for (const GroupGrowth& growth : report.growth) {
+    if (growth.group.state == group.state && growth.group.blocking_site == group.blocking_site &&
+        growth.group.created_by == group.created_by) {
+      return &growth;
+    }
+  }
+  return nullptr;
+}
+
+void write_runs(Out out, const LeakReport& report) {
+  if (report.runs < 2) return;
+  std::size_t bounded = 0;
+  for (const GroupGrowth& growth : report.growth) bounded += growth.fails() ? 0 : 1;
+  fmt::format_to(out, "\nthe scenario ran {} times after the baseline{}; {} new after the last run:\n", report.runs,
+                 report.warmup_runs > 0 ? fmt::format(" ({} more before it, to warm up)", report.warmup_runs) : "",
+                 plural(report.growth.size(), "group", "groups"));
+  for (const GroupGrowth& growth : report.growth) {
+    fmt::format_to(out, "    {:<8} {} [{}] at {}{}: {}\n", growth.fails() ? "FAIL" : "ok",
+                   plural(growth.group.count(), "goroutine", "goroutines"), growth.group.state,
+                   where(growth.group.blocking_site), growth.idle_connection ? " (idle connection)" : "",
+                   growth.proven ? "proven leaked by the Go runtime" : describe_counts(growth));
+  }
+  if (bounded > 0) {
+    fmt::format_to(out, "    ({} that appeared and stayed flat: a pool filling up or a singleton, not a leak)\n",
+                   plural(bounded, "group", "groups"));
+  }
+}
+
+void write_notes(Out out, const LeakReport& report) {
+  if (report.first_seen_last > 0) {
+    fmt::format_to(out, "note: {} first seen in the last snapshot, started after the scenario: not judged\n",
+                   plural(report.first_seen_last, "new blocked goroutine", "new blocked goroutines"));
+  }
+  if (!report.baseline_not_quiet.empty()) fmt::format_to(out, "note: baseline: {}\n", report.baseline_not_quiet);
+  if (!report.proof.empty()) fmt::format_to(out, "note: proof: {}\n", report.proof);
+}
+
+}  // namespace
+
 void write_text(std::ostream& os, const LeakReport& report) {
   Out out(os);
   const std::string stats =
-      fmt::format("{} before, {} after; {} in {}", plural(report.baseline_goroutines, "goroutine", "goroutines"),
-                  report.final_goroutines, format_duration(report.elapsed),
+      fmt::format("{} before, {} after; waited {} of {} settle time{}, {}",
+                  plural(report.baseline_goroutines, "goroutine", "goroutines"), report.final_goroutines,
+                  format_duration(report.elapsed), format_duration(report.settle),
+                  report.decided_by_proof ? " (the runtime's proof came first)" : "",
                   plural(report.snapshots, "snapshot", "snapshots"));
   if (!report.ids_not_compared.empty()) fmt::format_to(out, "goleakcheck: note: {}\n", report.ids_not_compared);
   if (report.clean()) {
@@ -187,8 +258,11 @@ void write_text(std::ostream& os, const LeakReport& report) {
                    plural(report.leak_count(), "goroutine", "goroutines"),
                    report.groups.size() == 1 ? "at 1 place" : fmt::format("at {} places", report.groups.size()), stats);
     std::size_t number = 0;
-    for (const LeakGroup& group : report.groups) write_group(out, ++number, group);
+    for (const LeakGroup& group : report.groups) {
+      write_group(out, ++number, group, GroupContext{report.settle, growth_of(report, group)});
+    }
   }
+  write_runs(out, report);
   if (!report.still_running.empty()) {
     fmt::format_to(out, "\nwarning: {} still running at the end of the check (not counted as leaks):\n",
                    plural(report.still_running.size(), "new goroutine", "new goroutines"));
@@ -213,6 +287,7 @@ void write_text(std::ostream& os, const LeakReport& report) {
     fmt::format_to(out, "note: {} ignored by rule: {}\n", plural(report.ignored, "new goroutine", "new goroutines"),
                    fmt::join(used, "; "));
   }
+  write_notes(out, report);
 }
 
 std::string render_text(const LeakReport& report) {

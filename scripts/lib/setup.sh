@@ -30,24 +30,27 @@ install_packages() {
   install_missing "${wanted[@]}"
 }
 
-# Go 1.27, the newest release, for the live tests: fetched through the Go
-# module proxy when it is not in the module cache yet.
-fetch_go127() {
-  log "Go 1.27 toolchain (GOTOOLCHAIN=go1.27.0)"
+# Go 1.27, the newest release, and 1.26, whose leak profile is an
+# experiment, for the live tests: fetched through the Go module proxy when
+# they are not in the module cache yet.
+fetch_go_toolchains() {
+  log "Go 1.27 and 1.26 toolchains (GOTOOLCHAIN=go1.27.0, go1.26.0)"
   GO127=$(go_for 1.27) || { echo "error: the live tests need Go 1.27; see the line above" >&2; exit 2; }
+  GO126=$(go_for 1.26) || { echo "error: the live tests need Go 1.26; see the line above" >&2; exit 2; }
 }
 
 build() {
-  # Configure once, and again only when Go 1.27's path changed.
+  # Configure once, and again only when a toolchain's path changed.
   if [ ! -f "$BUILD_DIR/build.ninja" ] ||
-    ! grep -qxF "GO127_EXECUTABLE:FILEPATH=$GO127" "$BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
+    ! grep -qxF "GO127_EXECUTABLE:FILEPATH=$GO127" "$BUILD_DIR/CMakeCache.txt" 2>/dev/null ||
+    ! grep -qxF "GO126_EXECUTABLE:FILEPATH=$GO126" "$BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
     log "configuring in $BUILD_DIR"
-    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DGO127_EXECUTABLE="$GO127" >/dev/null
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DGO127_EXECUTABLE="$GO127" -DGO126_EXECUTABLE="$GO126" >/dev/null
   fi
   log "building"
   cmake --build "$BUILD_DIR"
 }
 
 install_packages
-fetch_go127
+fetch_go_toolchains
 build

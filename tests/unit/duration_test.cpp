@@ -15,6 +15,7 @@ TEST(ParseDuration, AcceptsTheUnitsUsersType) {
   EXPECT_EQ(parse_duration("1m"), milliseconds(60000));
   EXPECT_EQ(parse_duration("2500us"), milliseconds(3));
   EXPECT_EQ(parse_duration("0s"), milliseconds(0));
+  EXPECT_EQ(parse_duration("0"), milliseconds(0));  // as Go's time.ParseDuration
   EXPECT_EQ(parse_duration("2h"), milliseconds(7'200'000));
   // Below a millisecond but not zero is one millisecond, never none.
   EXPECT_EQ(parse_duration("250us"), milliseconds(1));
@@ -34,7 +35,7 @@ TEST(ParseDuration, RejectsWhatIsLongerThanADayInsteadOfOverflowing) {
 }
 
 TEST(ParseDuration, RejectsAnythingElseWithAUsageError) {
-  for (const char* bad : {"", "5", "s", "-1s", "2 s", "2d", "1.5.2s", "fast", "infs", "nanms"}) {
+  for (const char* bad : {"", "5", "0.5", "s", "-1s", "2 s", "2d", "1.5.2s", "fast", "infs", "nanms"}) {
     try {
       parse_duration(bad);
       ADD_FAILURE() << "accepted '" << bad << "'";

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "goleakcheck/diff.hpp"
@@ -32,7 +34,32 @@ struct CheckOptions {
   bool default_ignores = true;
   // Idle kept-alive HTTP connections are counted apart by default, not
   // failed and not waited for while settling (see idle_connection.hpp).
+  // A repeated scenario (`repeat`) fails those that grow with the runs.
   bool idle_connections_are_leaks = false;
+
+  // A quiet baseline: before taking it, wait until two dumps `quiet_period`
+  // apart show the same goroutines, for at most `quiet_timeout` (0: take it
+  // at once). A program still starting up when pprof first answers would
+  // otherwise have its own start-up taken for leaks. One that never goes
+  // quiet gets its baseline anyway, and the report says so.
+  std::chrono::milliseconds quiet_period{std::chrono::milliseconds(200)};
+  std::chrono::milliseconds quiet_timeout{std::chrono::seconds(5)};
+
+  // Ask the Go runtime to prove leaks (/debug/pprof/goroutineleak?debug=2,
+  // Go 1.27, or 1.26 built with GOEXPERIMENT=goroutineleakprofile): a new
+  // goroutine it proves leaked fails the check at once, without waiting out
+  // the settle time. Each request runs a garbage collection: one that takes
+  // longer than `proof_timeout`, or a program that does not serve the
+  // profile, gets plain dumps instead.
+  bool runtime_proof = true;
+  std::chrono::milliseconds proof_timeout{std::chrono::seconds(1)};
+
+  // For check_scenario(): runs of the scenario before the baseline, so that
+  // singletons, caches, pools and lazily created clients are part of it;
+  // and runs after it, with a snapshot after each, judged by growth (see
+  // growth.hpp) when there are two or more.
+  int warmup = 0;
+  int repeat = 1;
 };
 
 class Checker {
@@ -52,7 +79,9 @@ class Checker {
   // snapshot() does.
   Profile counts() const;
 
-  // A snapshot and the counts.
+  // The counts, then (unless they show the dump would pass the runtime's
+  // 64 MiB cap) snapshots until the program is quiet or
+  // CheckOptions::quiet_timeout passes; see Baseline for what it records.
   Baseline baseline() const;
 
   // Re-snapshots until no new goroutine remains or the settle time passes,
@@ -62,7 +91,24 @@ class Checker {
   // reporting the stacks that grew. Leaks whose headers carry no pprof
   // labels (Go before 1.27) get them from one debug=1 request, matched by
   // stack, and meet the ignore rules again with them.
+  //
+  // Returns within CheckOptions::settle of being called, plus one dump's
+  // fetch (a poll is not started that could not end in time), plus the
+  // label request; the report says how long it waited.
   LeakReport check(const Baseline& baseline) const;
+
+  // The whole check of a scenario: runs it CheckOptions::warmup times,
+  // takes the baseline, runs it CheckOptions::repeat times with a snapshot
+  // after each run but the last, then check(). With two runs or more, every
+  // group new after the last is judged by its growth (LeakReport::growth).
+  // `scenario` runs on the calling thread; what it throws is passed on.
+  // Throws Error(ErrorKind::usage) for warmup < 0 or repeat < 1, before
+  // running anything.
+  LeakReport check_scenario(const std::function<void()>& scenario) const;
+
+  // check_scenario() after its baseline: runs `scenario` CheckOptions::repeat
+  // times since `baseline` was taken, then checks and judges the runs.
+  LeakReport check_runs(const Baseline& baseline, const std::function<void()>& scenario) const;
 
   const CheckOptions& options() const { return options_; }
   const Endpoint& endpoint() const { return client_->endpoint(); }
@@ -70,6 +116,11 @@ class Checker {
  private:
   template <class Fetch>
   auto fetch(Fetch&& fetch) const;
+  // What asking for the runtime's proof gave: a snapshot whose proven
+  // leaks are marked, or nullopt (with `why` set) when the program does not
+  // serve the profile or took too long.
+  std::optional<Snapshot> proof_snapshot(std::chrono::milliseconds deadline, std::string& why) const;
+  Baseline quiet_baseline(Profile counts) const;
 
   CheckOptions options_;
   TriageRules rules_;  // options_' rules in force, combined once

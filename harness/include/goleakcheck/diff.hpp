@@ -4,6 +4,7 @@
 // so every verdict rule can be tested on captured dumps without a program.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -28,6 +29,15 @@ class Baseline {
   // Who served it, when this machine can tell (a program on its loopback,
   // visible in /proc), so that a check notices a restart; else nullopt.
   std::optional<ServerIdentity> server;
+  // How it was taken (Checker::baseline): how long it waited for the
+  // program to go quiet, and why it took it anyway when it did not (the
+  // program kept starting or ending goroutines); empty when it was quiet.
+  std::chrono::nanoseconds quiet_wait{};
+  std::string not_quiet;
+  // Set when no debug=2 dump was taken at all, since the counts showed it
+  // would pass the runtime's 64 MiB cap: why. The snapshot is then empty
+  // and marked truncated, and checks compare counts per stack.
+  std::string dump_skipped;
   // O(log n).
   bool contains(std::uint64_t id) const;
   const Snapshot& snapshot() const { return snapshot_; }
@@ -81,6 +91,20 @@ struct NewGoroutines {
 
 // O(n log b) for n goroutines after and b in the baseline, plus triage.
 NewGoroutines new_goroutines(const Snapshot& after, const Baseline& baseline, const TriageRules& rules);
+
+// How many goroutines one dump holds that the other does not, either way,
+// leaving out the dump requests' own (is_snapshot_footprint): 0 when the
+// program ran the same goroutines at both moments. O(n log n).
+std::size_t goroutines_changed(const Snapshot& a, const Snapshot& b);
+
+// The same for counts per stack: how many goroutines more or fewer, summed
+// over stacks. O(s log s) for s stacks.
+std::size_t goroutines_changed(const Profile& a, const Profile& b);
+
+// A lower bound on the size of the debug=2 dump of the goroutines `counts`
+// shows: each one's header, and a function and file line per frame, with
+// none of the arguments and offsets the dump adds. O(stacks x frames).
+std::size_t least_dump_bytes(const Profile& counts);
 
 // The stacks of `after` whose count grew since `before`, the largest growth
 // first. Stacks are the same when their frames are (function, file and

@@ -13,6 +13,7 @@
 //   }
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,17 +28,33 @@ namespace goleakcheck::testing {
 
 // Takes the baseline when constructed; check() re-snapshots, settles and
 // returns the verdict. The program must outlive the guard.
+//
+// With a scenario, the guard runs it: CheckOptions::warmup times before the
+// baseline (in the constructor), and CheckOptions::repeat times in check(),
+// which then judges each group of new goroutines by its growth:
+//
+//   LeakGuard guard(program(), [&] { get(program().url() + "/checkout"); }, {.warmup = 1, .repeat = 5});
+//   EXPECT_NO_GOROUTINE_LEAKS(guard);
+//
+// Without one, the test's own code between construction and check() is the
+// scenario, run once; warmup and repeat must be left at 0 and 1.
 class LeakGuard {
  public:
   explicit LeakGuard(Program& program, CheckOptions options = {});
+  LeakGuard(Program& program, std::function<void()> scenario, CheckOptions options = {});
   // For a program the test did not launch (attach mode).
-  explicit LeakGuard(Checker checker);
+  explicit LeakGuard(Checker checker, std::function<void()> scenario = {});
 
-  LeakReport check() const { return checker_.check(baseline_); }
+  // Runs the scenario (when the guard has one), then checks. Each call
+  // runs it CheckOptions::repeat times more, against the same baseline.
+  LeakReport check() const;
   const Baseline& baseline() const { return baseline_; }
 
  private:
+  static Baseline warm_up_and_take_baseline(const Checker& checker, const std::function<void()>& scenario);
+
   Checker checker_;
+  std::function<void()> scenario_;
   Baseline baseline_;
 };
 

@@ -84,4 +84,17 @@ std::string describe_answer(const HttpResponse& response);
 void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
                     const std::function<void()>& check_alive = {});
 
+// Polls GET `path` (the program's own health endpoint, "/healthz") until it
+// answers 2xx: any other answer means "not ready yet". Throws
+// Error(ErrorKind::not_ready) with the last answer's status when `timeout`
+// passes, and whatever `check_alive` throws.
+void wait_for_ready_url(const Endpoint& endpoint, std::string_view path, std::chrono::milliseconds timeout,
+                        const std::function<void()>& check_alive = {});
+
+// The goroutineleak profile (Go 1.27; 1.26 with
+// GOEXPERIMENT=goroutineleakprofile): every goroutine, as in
+// kGoroutineDumpPath, with the ones the garbage collector proved leaked
+// marked " (leaked)". Each request runs a garbage collection.
+inline constexpr std::string_view kGoroutineLeakDumpPath = "/debug/pprof/goroutineleak?debug=2";
+
 }  // namespace goleakcheck

@@ -23,6 +23,10 @@ struct LaunchOptions {
   std::map<std::string, std::string> env;  // on top of the harness's own
   std::filesystem::path working_dir;       // empty: the harness's own
   std::chrono::milliseconds ready_timeout{std::chrono::seconds(10)};
+  // The program's own readiness endpoint, a path such as "/healthz": once
+  // pprof answers, launch() also waits (within ready_timeout) until this
+  // answers 2xx. Empty: ready when pprof answers.
+  std::string ready_url;
   std::chrono::milliseconds stop_grace{std::chrono::seconds(5)};  // SIGTERM to SIGKILL
   // Where its stdout.log and stderr.log go. Empty: a unique temporary
   // directory, removed when the program is destroyed.
@@ -34,7 +38,8 @@ struct LaunchOptions {
 // thread-safe: drive one Program from one thread at a time.
 class Program {
  public:
-  // Starts the program and waits until GET /debug/pprof/ answers 200.
+  // Starts the program and waits until GET /debug/pprof/ answers 200, and
+  // LaunchOptions::ready_url answers 2xx when one is given.
   // Throws Error: launch_failed, program_exited (with its status and stderr
   // tail), no_pprof or not_ready. Nothing is left running when it throws.
   static Program launch(LaunchOptions options);

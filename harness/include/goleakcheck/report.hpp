@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "goleakcheck/goroutine.hpp"
+#include "goleakcheck/growth.hpp"
 #include "goleakcheck/profile.hpp"
 
 namespace goleakcheck {
@@ -23,9 +24,26 @@ struct LeakGroup {
   std::optional<Frame> created_by;
   std::vector<std::uint64_t> ids;  // ascending
   std::optional<int> max_wait_minutes;
+  std::size_t proven = 0;  // how many the Go runtime proved leaked (Goroutine::leaked_marker)
   Goroutine example;  // the lowest id: its stack is the one shown
 
   std::size_t count() const { return ids.size(); }
+};
+
+// One group of new goroutines across the runs of a repeated scenario
+// (CheckOptions::repeat): its count after each run, the last one settled.
+struct GroupGrowth {
+  LeakGroup group;                  // as the last, settled, check saw it
+  std::vector<std::size_t> counts;  // after run 1, 2, ..., n
+  Growth growth = Growth::unclear;
+  bool idle_connection = false;  // a group of idle kept-alive connections
+  // Leaks the Go runtime proved are leaks whatever their growth.
+  bool proven = false;
+
+  double per_run() const { return growth_per_run(counts); }
+  // What the verdict makes of it: growing and unclear groups fail, and so
+  // does a proven one; a bounded one does not.
+  bool fails() const { return proven || growth != Growth::bounded; }
 };
 
 // A report owns what its records point into (`names`): it stays valid after
@@ -40,6 +58,10 @@ struct LeakReport {
   // New goroutines still running, runnable or in a system call: shown as a
   // warning, never a failure.
   std::vector<Goroutine> still_running;
+  // New blocked goroutines that the last snapshot saw and the one before
+  // did not: started after the scenario, while the check ran out of settle
+  // time (a program's per-tick work). Not judged: a leak is one seen to stay.
+  std::size_t first_seen_last = 0;
   // New goroutines that are idle kept-alive HTTP connections: not leaks by
   // themselves (CheckOptions::idle_connections_are_leaks).
   std::vector<Goroutine> idle_connections;
@@ -56,7 +78,30 @@ struct LeakReport {
   std::size_t baseline_goroutines = 0;
   std::size_t final_goroutines = 0;
   std::size_t snapshots = 0;  // after-snapshots taken while settling
-  std::chrono::nanoseconds elapsed{};
+  std::chrono::nanoseconds elapsed{};  // from the end of the scenario to the verdict
+  std::chrono::milliseconds settle{};  // the settle time the check had
+
+  // The baseline was taken while the program was still starting or ending
+  // goroutines, after waiting this long for it to go quiet: why. Goroutines
+  // it was still starting may show up as new.
+  std::string baseline_not_quiet;
+  std::chrono::nanoseconds baseline_quiet_wait{};
+
+  // The Go runtime's own proof (CheckOptions::runtime_proof): leaks it
+  // proved carry Goroutine::leaked_marker. `proof` says what became of
+  // asking: served, not served by this program, or too slow.
+  std::string proof;
+  // The check ended before its settle time because the runtime had proved
+  // every new blocked goroutine a leak.
+  bool decided_by_proof = false;
+
+  // A repeated scenario (CheckOptions::warmup, repeat): how often it ran,
+  // and every group new after the last run, judged by its growth. Groups
+  // judged bounded are left out of `leaks` (and idle connections that grow
+  // are put in); the rest stay.
+  int warmup_runs = 0;
+  int runs = 1;
+  std::vector<GroupGrowth> growth;
 
   // Set when a dump was cut off (the runtime's 64 MiB cap, or the fetch's
   // own size cap), so goroutine ids could not be compared: what was cut.

@@ -1,0 +1,3 @@
+module example.com/realservice
+
+go 1.24

@@ -1,0 +1,82 @@
+// The baseline: taken once the program is quiet, and from counts alone
+// when a dump of it would be cut off anyway.
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "settle/server_identity.hpp"
+#include "goleakcheck/checker.hpp"
+#include "goleakcheck/dump.hpp"
+#include "goleakcheck/duration.hpp"
+
+namespace goleakcheck {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string describe_wait(Clock::duration waited) {
+  return format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(waited));
+}
+
+// Fetches again `quiet_period` after the last fetch, until two in a row
+// show the same goroutines or `timeout` has passed since `start`. Returns
+// why the program was not quiet, or empty; `last` is the last fetch.
+template <class Taken, class Fetch>
+std::string wait_for_quiet(Taken& last, Fetch&& fetch, const CheckOptions& options, Clock::time_point start) {
+  if (options.quiet_timeout <= std::chrono::milliseconds::zero()) return {};
+  const Clock::time_point deadline = start + options.quiet_timeout;
+  while (true) {
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(options.quiet_period, std::max<Clock::duration>(deadline - Clock::now(), {})));
+    Taken next = fetch();
+    const std::size_t changed = goroutines_changed(last, next);
+    last = std::move(next);
+    if (changed == 0) return {};
+    if (Clock::now() >= deadline) {
+      return fmt::format("the program never went quiet: {} goroutine{} started or ended in the last {} of the {} "
+                         "waited (--quiet-timeout); goroutines it starts on its own may show up as new",
+                         changed, changed == 1 ? "" : "s", format_duration(options.quiet_period),
+                         describe_wait(Clock::now() - start));
+    }
+  }
+}
+
+}  // namespace
+
+Baseline Checker::baseline() const {
+  const auto start = Clock::now();
+  // A launched program is our child: its death is seen by check_alive, and
+  // its port was proven ours at launch. Any other may restart unseen.
+  const std::optional<ServerIdentity> server = check_alive_ ? std::nullopt : detail::server_identity(endpoint());
+  // The counts first: one small request, which tells whether a dump would
+  // pass the runtime's cap. When it would, no dump is taken at all: at
+  // 200,000 goroutines it takes most of the check, and is never used.
+  Profile counts = this->counts();
+  if (const std::size_t least = least_dump_bytes(counts); least >= kRuntimeDumpCap) {
+    std::string not_quiet = wait_for_quiet(counts, [&] { return this->counts(); }, options_, start);
+    Snapshot none;
+    none.truncated = true;
+    Baseline baseline(std::move(none), std::move(counts));
+    baseline.dump_skipped = fmt::format(
+        "the baseline's {} goroutines need at least {} MiB as a debug=2 dump, past the runtime's 64 MiB cap, so "
+        "no dump was taken and goroutine ids cannot be compared; compared debug=1 counts per stack instead",
+        baseline.counts().total.value_or(baseline.counts().counted()), least >> 20);
+    baseline.server = server;
+    baseline.not_quiet = std::move(not_quiet);
+    baseline.quiet_wait = Clock::now() - start;
+    return baseline;
+  }
+  Snapshot snapshot = this->snapshot();
+  std::string not_quiet = wait_for_quiet(snapshot, [&] { return this->snapshot(); }, options_, start);
+  // The counts are what a check falls back to when an after-dump is cut;
+  // taken again when the wait for quiet took more dumps.
+  if (options_.quiet_timeout > std::chrono::milliseconds::zero()) counts = this->counts();
+  Baseline baseline(std::move(snapshot), std::move(counts));
+  baseline.server = server;
+  baseline.not_quiet = std::move(not_quiet);
+  baseline.quiet_wait = Clock::now() - start;
+  return baseline;
+}
+
+}  // namespace goleakcheck

@@ -1,0 +1,342 @@
+// Verdicts on services that behave as real ones do (examples/realservice,
+// and leakyservice's outbound calls): start-up that goes on after pprof
+// answers, a program that is never quiet, lazily created clients, HTTP/2
+// connections, a periodic refresher, a Transport per request, and leaks the
+// Go runtime can and cannot prove. Each case gets its exact verdict, with
+// the option that makes it right and, where it matters, without.
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "goleakcheck/checker.hpp"
+#include "goleakcheck/error.hpp"
+#include "goleakcheck/gtest.hpp"
+#include "goleakcheck/idle_connection.hpp"
+#include "goleakcheck/program.hpp"
+#include "goleakcheck/report.hpp"
+#include "leakyservice.hpp"
+
+namespace goleakcheck {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using std::chrono::milliseconds;
+
+LaunchOptions realservice(std::vector<std::string> flags = {}, const char* binary = GOLEAKCHECK_REALSERVICE_BIN) {
+  LaunchOptions options;
+  options.argv = {binary, "-addr", "{addr}"};
+  options.argv.insert(options.argv.end(), flags.begin(), flags.end());
+  return options;
+}
+
+// Checks `scenario` with `options` (a short settle, unless set) against a
+// freshly launched program.
+LeakReport check(const LaunchOptions& launch, CheckOptions options, const std::function<void(Program&)>& scenario) {
+  Program program = Program::launch(launch);
+  testing::LeakGuard guard(program, [&] { scenario(program); }, std::move(options));
+  return guard.check();
+}
+
+CheckOptions settle(milliseconds settle) {
+  CheckOptions options;
+  options.settle = settle;
+  return options;
+}
+
+std::function<void(Program&)> get(std::string path) {
+  return [path](Program& program) { test::get(program, path); };
+}
+
+std::set<std::string> blocking_functions(const LeakReport& report) {
+  std::set<std::string> functions;
+  for (const LeakGroup& group : report.groups) functions.insert(std::string(group.blocking_site.function));
+  return functions;
+}
+
+// 20 workers started over 1 s after pprof answers; /healthz says when.
+const std::vector<std::string> kStartup = {"-startup-goroutines", "20", "-startup-spread", "1s",
+                                           "-ready-after-startup"};
+
+// A scenario that runs while the program is still starting, as a real one
+// may: it ends once the program says it has started (bounded by 10 s).
+void wait_for_startup(Program& program) {
+  httplib::Client client(program.endpoint().host, program.endpoint().port);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto answer = client.Get("/healthz");
+    if (answer && answer->status == 200) return;
+    std::this_thread::sleep_for(milliseconds(10));  // a poll for a condition, not a wait for time
+  }
+  FAIL() << "realservice never finished starting";
+}
+
+// --- A quiet baseline -------------------------------------------------------
+
+TEST(QuietBaseline, WithoutItStartUpLooksLikeLeaks) {
+  CheckOptions options = settle(milliseconds(300));
+  options.quiet_timeout = milliseconds(0);
+  const LeakReport report = check(realservice(kStartup), options, wait_for_startup);
+  EXPECT_FALSE(report.clean());
+  EXPECT_EQ(blocking_functions(report), std::set<std::string>{"main.acceptLoop"}) << render_text(report);
+}
+
+TEST(QuietBaseline, WaitsUntilStartUpIsOver) {
+  const LeakReport report = check(realservice(kStartup), settle(milliseconds(300)), wait_for_startup);
+  EXPECT_TRUE(report.clean()) << render_text(report);
+  EXPECT_EQ(report.baseline_not_quiet, "");
+  // The workers start over 1 s from launch: the baseline waited for them.
+  EXPECT_GT(report.baseline_quiet_wait, milliseconds(500));
+}
+
+TEST(QuietBaseline, AReadyUrlGatesTheBaselineToo) {
+  LaunchOptions launch = realservice(kStartup);
+  launch.ready_url = "/healthz";
+  CheckOptions options = settle(milliseconds(300));
+  options.quiet_timeout = milliseconds(0);
+  const LeakReport report = check(launch, options, wait_for_startup);
+  EXPECT_TRUE(report.clean()) << render_text(report);
+}
+
+TEST(QuietBaseline, AReadyUrlThatNeverAnswersTwoHundredIsNotReady) {
+  LaunchOptions launch = realservice({"-startup-goroutines", "2", "-startup-spread", "30s", "-ready-after-startup"});
+  launch.ready_url = "/healthz";
+  launch.ready_timeout = milliseconds(500);
+  try {
+    Program::launch(launch);
+    FAIL() << "launch must fail while /healthz answers 503";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::not_ready);
+    EXPECT_THAT(e.what(), HasSubstr("/healthz did not answer 2xx within "));
+    EXPECT_THAT(e.what(), HasSubstr("(its last answer was HTTP 503); raise --ready-timeout"));
+  }
+}
+
+TEST(QuietBaseline, AProgramNeverQuietGetsItsBaselineAnywayAndTheReportSaysSo) {
+  CheckOptions options = settle(milliseconds(500));
+  options.quiet_timeout = milliseconds(600);
+  const LeakReport report = check(realservice({"-tick", "10ms"}), options, get("/h2/echo"));
+  EXPECT_THAT(report.baseline_not_quiet, HasSubstr("the program never went quiet"));
+  EXPECT_THAT(render_text(report), HasSubstr("note: baseline: the program never went quiet"));
+  // Its workers come and go: none stays, none is a leak.
+  EXPECT_TRUE(report.clean()) << render_text(report);
+}
+
+// --- Warm-up and repeats ----------------------------------------------------
+
+TEST(LazyClient, ItsFirstUseLooksLikeALeak) {
+  const LeakReport report = check(realservice(), settle(milliseconds(300)), get("/lazy-client"));
+  EXPECT_EQ(report.leak_count(), 4u) << render_text(report);
+  EXPECT_EQ(blocking_functions(report), std::set<std::string>{"main.(*sharedClient).work"});
+}
+
+TEST(LazyClient, AWarmUpMakesItPartOfTheBaseline) {
+  CheckOptions options = settle(milliseconds(300));
+  options.warmup = 1;
+  const LeakReport report = check(realservice(), options, get("/lazy-client"));
+  EXPECT_TRUE(report.clean()) << render_text(report);
+  EXPECT_EQ(report.warmup_runs, 1);
+}
+
+TEST(LazyClient, RepeatsShowItBounded) {
+  CheckOptions options = settle(milliseconds(300));
+  options.repeat = 3;
+  const LeakReport report = check(realservice(), options, get("/lazy-client"));
+  EXPECT_TRUE(report.clean()) << render_text(report);
+  ASSERT_EQ(report.growth.size(), 1u) << render_text(report);
+  EXPECT_EQ(report.growth[0].growth, Growth::bounded);
+  EXPECT_THAT(report.growth[0].counts, ElementsAre(4, 4, 4));
+  EXPECT_THAT(render_text(report), HasSubstr("bounded: appeared, then stayed at 4 (4, 4, 4 after each run)"));
+}
+
+TEST(Refresher, OutlivesTheSettleTime) {
+  const LeakReport report = check(realservice(), settle(milliseconds(300)), get("/refresher"));
+  EXPECT_EQ(report.leak_count(), 1u) << render_text(report);
+  EXPECT_EQ(blocking_functions(report), std::set<std::string>{"main.refreshLoop"});
+}
+
+TEST(Refresher, RepeatsShowItIsOnePerProcess) {
+  CheckOptions options = settle(milliseconds(300));
+  options.repeat = 3;
+  const LeakReport report = check(realservice(), options, get("/refresher"));
+  EXPECT_TRUE(report.clean()) << render_text(report);
+  ASSERT_EQ(report.growth.size(), 1u);
+  EXPECT_THAT(report.growth[0].counts, ElementsAre(1, 1, 1));
+}
+
+// A new Transport per request leaves a kept-alive connection per request:
+// idle, each one, but growing with the runs. A shared one is a pool.
+TEST(TransportPerRequest, GrowsWithTheRunsAndFails) {
+  CheckOptions options = settle(milliseconds(300));
+  options.repeat = 4;
+  const LeakReport report = check(test::leakyservice(), options, get("/outbound?transport=new"));
+  EXPECT_EQ(report.leak_count(), 12u) << render_text(report);
+  ASSERT_EQ(report.growth.size(), 3u) << render_text(report);
+  std::multiset<IdleConnection> kinds;
+  for (const GroupGrowth& growth : report.growth) {
+    EXPECT_EQ(growth.growth, Growth::growing);
+    EXPECT_TRUE(growth.idle_connection);
+    EXPECT_THAT(growth.counts, ElementsAre(1, 2, 3, 4));
+    EXPECT_DOUBLE_EQ(growth.per_run(), 1.0);
+    kinds.insert(classify_idle_connection(growth.group.example));
+  }
+  EXPECT_EQ(kinds, (std::multiset<IdleConnection>{IdleConnection::client_read_loop, IdleConnection::client_write_loop,
+                                                  IdleConnection::server_awaiting_request}));
+  EXPECT_THAT(render_text(report), HasSubstr("+1 per run (1, 2, 3, 4 after each run)"));
+}
+
+TEST(TransportPerRequest, ASharedTransportIsABoundedPool) {
+  CheckOptions options = settle(milliseconds(300));
+  options.repeat = 4;
+  const LeakReport report = check(test::leakyservice(), options, get("/outbound"));
+  EXPECT_TRUE(report.clean()) << render_text(report);
+  EXPECT_EQ(report.idle_connections.size(), 3u);
+  for (const GroupGrowth& growth : report.growth) EXPECT_THAT(growth.counts, ElementsAre(1, 1, 1, 1));
+}
+
+// --- HTTP/2 -----------------------------------------------------------------
+
+class Http2Test : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Http2Test, AnIdleH2cConnectionIsNoLeak) {
+  if (std::string(GetParam()).empty()) GTEST_SKIP() << "this build of realservice was not configured (scripts/ fetch its Go)";
+  const LeakReport report = check(realservice({}, GetParam()), settle(milliseconds(300)), get("/h2"));
+  EXPECT_TRUE(report.clean()) << render_text(report);
+  std::multiset<IdleConnection> kinds;
+  for (const Goroutine& g : report.idle_connections) kinds.insert(classify_idle_connection(g));
+  EXPECT_EQ(kinds, (std::multiset<IdleConnection>{IdleConnection::http2_client_read_loop,
+                                                  IdleConnection::http2_server_connection,
+                                                  IdleConnection::http2_server_frame_reader}))
+      << render_text(report);
+}
+
+INSTANTIATE_TEST_SUITE_P(Builds, Http2Test,
+                         ::testing::Values(GOLEAKCHECK_REALSERVICE_BIN, GOLEAKCHECK_REALSERVICE_GO127_BIN),
+                         [](const auto& info) { return info.index == 0 ? std::string("MachineGo") : "Go127"; });
+
+// --- The runtime's proof ----------------------------------------------------
+
+struct ProofBuild {
+  const char* name;
+  const char* binary;
+  bool proves;
+
+  friend void PrintTo(const ProofBuild& build, std::ostream* out) { *out << build.name; }
+};
+
+class ProofTest : public ::testing::TestWithParam<ProofBuild> {
+ protected:
+  void SetUp() override {
+    if (std::string(GetParam().binary).empty()) GTEST_SKIP() << GetParam().name << " was not built (scripts/ fetch its Go)";
+  }
+};
+
+TEST_P(ProofTest, AProvableLeakIsProvenAtOnceWhereTheRuntimeCan) {
+  const LeakReport report = check(realservice({}, GetParam().binary), CheckOptions{}, get("/proven-leak"));
+  ASSERT_EQ(report.leak_count(), 1u) << render_text(report);
+  EXPECT_EQ(report.leaks[0].leaked_marker, GetParam().proves);
+  EXPECT_EQ(report.decided_by_proof, GetParam().proves);
+  if (GetParam().proves) {
+    EXPECT_LT(report.elapsed, milliseconds(1000)) << "a proven leak needs no settle time";
+    EXPECT_THAT(render_text(report), HasSubstr("why         proven leaked by the Go runtime"));
+    EXPECT_THAT(report.proof, HasSubstr("the Go runtime proved 1 of the 1 leaks"));
+  } else {
+    EXPECT_GE(report.elapsed, milliseconds(1200)) << "without the proof, only the settle time tells";
+    EXPECT_THAT(render_text(report), HasSubstr("why         still blocked after 1.50s of settling"));
+    EXPECT_THAT(report.proof, HasSubstr("does not serve /debug/pprof/goroutineleak?debug=2"));
+  }
+}
+
+TEST_P(ProofTest, ALeakHeldByAGlobalStillWaitsOutTheSettleTime) {
+  const LeakReport report = check(realservice({}, GetParam().binary), settle(milliseconds(600)), [](Program& program) {
+    test::get(program, "/proven-leak");
+    test::get(program, "/global-leak");
+  });
+  ASSERT_EQ(report.leak_count(), 2u) << render_text(report);
+  const auto proven = std::count_if(report.leaks.begin(), report.leaks.end(),
+                                    [](const Goroutine& g) { return g.leaked_marker; });
+  EXPECT_EQ(proven, GetParam().proves ? 1 : 0);
+  EXPECT_FALSE(report.decided_by_proof);
+  EXPECT_GE(report.elapsed, milliseconds(400));
+  EXPECT_THAT(render_text(report), HasSubstr("still blocked after 600ms of settling"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Builds, ProofTest,
+    ::testing::Values(ProofBuild{"MachineGo", GOLEAKCHECK_REALSERVICE_BIN, false},
+                      ProofBuild{"Go126Experiment", GOLEAKCHECK_REALSERVICE_GO126_LEAKPROFILE_BIN, true},
+                      ProofBuild{"Go127", GOLEAKCHECK_REALSERVICE_GO127_BIN, true}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// --- The same from the command line -----------------------------------------
+
+std::string hit(std::string_view path) {
+  return std::string(GOLEAKCHECK_HIT_BIN) + " \"$GOLEAKCHECK_URL" + std::string(path) + "\"";
+}
+
+test::CliResult run(std::vector<std::string> options, const char* binary = GOLEAKCHECK_REALSERVICE_BIN,
+                    std::vector<std::string> flags = {}) {
+  std::vector<std::string> args = {"run", "--settle", "300ms"};
+  args.insert(args.end(), options.begin(), options.end());
+  args.insert(args.end(), {"--", binary, "-addr", "{addr}"});
+  args.insert(args.end(), flags.begin(), flags.end());
+  return test::run_cli(args);
+}
+
+TEST(RealServiceCli, WarmupAndRepeatFromTheCommandLine) {
+  EXPECT_EQ(run({"--scenario", hit("/lazy-client")}).exit_code, 1);
+  const test::CliResult warm = run({"--scenario", hit("/lazy-client"), "--warmup", "1"});
+  EXPECT_EQ(warm.exit_code, 0) << warm.out << warm.err;
+  const test::CliResult repeated = run({"--scenario", hit("/outbound?transport=new"), "--repeat", "3", "--format",
+                                        "json"},
+                                       GOLEAKCHECK_LEAKYSERVICE_BIN);
+  ASSERT_EQ(repeated.exit_code, 1) << repeated.out << repeated.err;
+  const auto json = nlohmann::json::parse(repeated.out);
+  EXPECT_EQ(json["runs"], 3);
+  ASSERT_EQ(json["growth"].size(), 3u);
+  for (const auto& group : json["growth"]) {
+    EXPECT_EQ(group["growth"], "growing");
+    EXPECT_EQ(group["counts"], nlohmann::json::array({1, 2, 3}));
+  }
+}
+
+TEST(RealServiceCli, QuietBaselineAndReadyUrlFromTheCommandLine) {
+  // The scenario runs while the program starts, and ends when it has.
+  const std::string until_started =
+      "until " + hit("/healthz") + " 2>/dev/null; do sleep 0.01; done";
+  const test::CliResult hasty = run({"--quiet-timeout", "0", "--scenario", until_started}, GOLEAKCHECK_REALSERVICE_BIN,
+                                    kStartup);
+  EXPECT_EQ(hasty.exit_code, 1) << hasty.out << hasty.err;
+  const test::CliResult quiet = run({"--scenario", until_started}, GOLEAKCHECK_REALSERVICE_BIN, kStartup);
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.out << quiet.err;
+  const test::CliResult ready = run({"--quiet-timeout", "0", "--ready-url", "/healthz", "--scenario", until_started},
+                                    GOLEAKCHECK_REALSERVICE_BIN, kStartup);
+  EXPECT_EQ(ready.exit_code, 0) << ready.out << ready.err;
+}
+
+TEST(RealServiceCli, RepeatsWithoutAScenarioAreAUsageError) {
+  const test::CliResult r = run({"--repeat", "3"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--warmup and --repeat run the --scenario: give one"));
+}
+
+TEST(RealServiceCli, TheProofCanBeTurnedOff) {
+  if (std::string(GOLEAKCHECK_REALSERVICE_GO127_BIN).empty()) GTEST_SKIP() << "Go 1.27 was not configured";
+  const test::CliResult r = run({"--scenario", hit("/proven-leak"), "--no-runtime-proof", "--format", "json"},
+                                GOLEAKCHECK_REALSERVICE_GO127_BIN);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["proof"], nullptr);
+  EXPECT_EQ(json["groups"][0]["proven"], 0);
+}
+
+}  // namespace
+}  // namespace goleakcheck
