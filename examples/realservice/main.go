@@ -11,7 +11,9 @@
 //   - /refresher: a periodic refresher started by the first request, like
 //     certmagic's lock refresher (refresher.go);
 //   - /proven-leak and /global-leak: a leak the Go runtime can prove, and one
-//     it cannot (proof.go).
+//     it cannot (proof.go);
+//   - /linger: goroutines that end on their own a while after the request
+//     (linger.go).
 //
 // pprof and the API share one loopback listener (-addr), which serves
 // HTTP/1.1 and unencrypted HTTP/2 (h2c).
@@ -49,6 +51,7 @@ func main() {
 	mux.HandleFunc("/refresher", startRefresher)
 	mux.HandleFunc("/proven-leak", provenLeak)
 	mux.HandleFunc("/global-leak", globalLeak)
+	mux.HandleFunc("/linger", linger)
 
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {

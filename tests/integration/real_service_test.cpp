@@ -202,6 +202,21 @@ TEST(TransportPerRequest, ASharedTransportIsABoundedPool) {
   for (const GroupGrowth& growth : report.growth) EXPECT_THAT(growth.counts, ElementsAre(1, 1, 1, 1));
 }
 
+// --- The settle time bounds the verdict ------------------------------------
+
+// Every dump takes 250 ms. A poll that could not end before the settle
+// deadline is not started: the verdict comes within the settle time plus
+// the one request that labels leaks, never a poll later.
+TEST(SettleDeadline, NoPollIsStartedThatWouldEndPastIt) {
+  const auto delay = milliseconds(250);
+  const auto settle_time = milliseconds(600);
+  const LeakReport report = check(test::leakyservice({"-goroutine-dump-delay", "250ms"}), settle(settle_time),
+                                  get("/ncast"));
+  EXPECT_EQ(report.leak_count(), 2u) << render_text(report);
+  EXPECT_LT(report.elapsed, settle_time + delay + milliseconds(100)) << render_text(report);
+  EXPECT_THAT(render_text(report), HasSubstr("of 600ms settle time"));
+}
+
 // --- HTTP/2 -----------------------------------------------------------------
 
 class Http2Test : public ::testing::TestWithParam<const char*> {};

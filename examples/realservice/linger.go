@@ -1,0 +1,25 @@
+package main
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// linger starts ?n= goroutines (default 10) that finish ?ms= milliseconds
+// (default 300) after the request: work a request hands off and that ends
+// on its own, which a check must wait for, and no longer.
+func linger(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.URL.Query().Get("n"))
+	if err != nil || n < 0 {
+		n = 10
+	}
+	ms, err := strconv.Atoi(r.URL.Query().Get("ms"))
+	if err != nil || ms < 0 {
+		ms = 300
+	}
+	for i := 0; i < n; i++ {
+		go func() { time.Sleep(time.Duration(ms) * time.Millisecond) }()
+	}
+	_, _ = w.Write([]byte("ok linger\n"))
+}
