@@ -129,6 +129,10 @@ void write_group(Out out, std::size_t number, const LeakGroup& group, const Grou
   if (group.proven > 0) {
     fmt::format_to(out, "    why         proven leaked by the Go runtime{}\n",
                    group.proven == group.count() ? std::string() : fmt::format(" ({} of them)", group.proven));
+  } else if (context.growth != nullptr) {
+    fmt::format_to(out, "    why         {} over the runs{}\n",
+                   context.growth->growth == Growth::growing ? "grew" : "neither grew steadily nor stayed flat",
+                   context.growth->idle_connection ? " (idle connections, counted since they grow)" : "");
   } else if (context.settle.count() > 0) {
     fmt::format_to(out, "    why         still blocked after {} of settling\n", format_duration(context.settle));
   }
@@ -216,7 +220,10 @@ void write_runs(Out out, const LeakReport& report) {
   for (const GroupGrowth& growth : report.growth) {
     fmt::format_to(out, "    {:<8} {} [{}] at {}{}: {}\n", growth.fails() ? "FAIL" : "ok",
                    plural(growth.group.count(), "goroutine", "goroutines"), growth.group.state,
-                   where(growth.group.blocking_site), growth.idle_connection ? " (idle connection)" : "",
+                   where(growth.group.blocking_site),
+                   growth.idle_connection
+                       ? fmt::format(" (idle connection: {})", describe(classify_idle_connection(growth.group.example)))
+                       : std::string(),
                    growth.proven ? "proven leaked by the Go runtime" : describe_counts(growth));
   }
   if (bounded > 0) {
@@ -231,7 +238,8 @@ void write_notes(Out out, const LeakReport& report) {
                    plural(report.first_seen_last, "new blocked goroutine", "new blocked goroutines"));
   }
   if (!report.baseline_not_quiet.empty()) fmt::format_to(out, "note: baseline: {}\n", report.baseline_not_quiet);
-  if (!report.proof.empty()) fmt::format_to(out, "note: proof: {}\n", report.proof);
+  // Why a leak verdict waited, or what the proof found: said only with leaks.
+  if (!report.proof.empty() && !report.clean()) fmt::format_to(out, "note: proof: {}\n", report.proof);
 }
 
 }  // namespace
