@@ -145,6 +145,13 @@ std::size_t least_dump_bytes(const Profile& counts) {
     for (const Frame& f : s.frames) record += f.function.size() + f.file.size() + kFrameExtra;
     bytes += record * s.count;
   }
+  // A profile cut off counts only some goroutines: the rest are taken to
+  // be like them.
+  const std::uint64_t counted = counts.counted();
+  if (counts.total && counted > 0 && *counts.total > counted) {
+    bytes = static_cast<std::size_t>(static_cast<double>(bytes) * static_cast<double>(*counts.total) /
+                                     static_cast<double>(counted));
+  }
   return bytes;
 }
 

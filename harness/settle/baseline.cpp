@@ -1,5 +1,6 @@
 // The baseline: taken once the program is quiet, and from counts alone
 // when a dump of it would be cut off anyway.
+#include <algorithm>
 #include <thread>
 
 #include <fmt/format.h>
@@ -53,15 +54,20 @@ Baseline Checker::baseline() const {
   // pass the runtime's cap. When it would, no dump is taken at all: at
   // 200,000 goroutines it takes most of the check, and is never used.
   Profile counts = this->counts();
-  if (const std::size_t least = least_dump_bytes(counts); least >= kRuntimeDumpCap) {
+  // The runtime cuts a dump at 64 MiB, and our own size cap may cut sooner.
+  const std::size_t cap = std::min(kRuntimeDumpCap, options_.fetch.max_bytes);
+  if (const std::size_t least = least_dump_bytes(counts); least >= cap) {
     std::string not_quiet = wait_for_quiet(counts, [&] { return this->counts(); }, options_, start);
     Snapshot none;
     none.truncated = true;
     Baseline baseline(std::move(none), std::move(counts));
     baseline.dump_skipped = fmt::format(
-        "the baseline's {} goroutines need at least {} MiB as a debug=2 dump, past the runtime's 64 MiB cap, so "
-        "no dump was taken and goroutine ids cannot be compared; compared debug=1 counts per stack instead",
-        baseline.counts().total.value_or(baseline.counts().counted()), least >> 20);
+        "the baseline's {} goroutines need at least {} as a debug=2 dump, past {}, so no dump was taken and "
+        "goroutine ids cannot be compared; compared debug=1 counts per stack instead",
+        baseline.counts().total.value_or(baseline.counts().counted()),
+        least >= (std::size_t{1} << 20) ? fmt::format("{} MiB", least >> 20) : fmt::format("{} bytes", least),
+        cap == kRuntimeDumpCap ? std::string("the runtime's 64 MiB cap")
+                               : fmt::format("the size cap of {} bytes (CheckOptions::fetch.max_bytes)", cap));
     baseline.server = server;
     baseline.not_quiet = std::move(not_quiet);
     baseline.quiet_wait = Clock::now() - start;

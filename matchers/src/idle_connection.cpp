@@ -34,7 +34,9 @@ std::string_view waiting_function(const Goroutine& g) {
 }  // namespace
 
 IdleConnection classify_idle_connection(const Goroutine& g) {
-  if (!g.blocked() || g.frames.empty()) return IdleConnection::none;
+  // A stack from a debug=1 profile has no state ("unknown"): there its frames
+  // alone decide, as they do for a check that compares counts per stack.
+  if ((!g.blocked() && g.state != "unknown") || g.frames.empty()) return IdleConnection::none;
   // The goroutine's own function is its outermost frame.
   const std::string_view entry = g.frames.back().function;
   if (entry == "net/http.(*persistConn).readLoop") return IdleConnection::client_read_loop;

@@ -57,6 +57,18 @@ INSTANTIATE_TEST_SUITE_P(Captured, Http2IdleConnection,
                            return name;
                          });
 
+// A check that compares counts per stack (a cut dump) sees stacks without
+// states: an idle connection's stack is still one.
+TEST(IdleConnection, AStackWithoutAStateIsJudgedByItsFrames) {
+  const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-keepalive.debug2.txt")));
+  Goroutine unknown = *s.find(26);
+  unknown.state = "unknown";
+  EXPECT_EQ(classify_idle_connection(unknown), IdleConnection::server_awaiting_request);
+  Goroutine serving = *s.find(7);
+  serving.state = "unknown";
+  EXPECT_EQ(classify_idle_connection(serving), IdleConnection::none);
+}
+
 TEST(IdleConnection, SeedLeaksAreNotIdleConnections) {
   const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
   for (const Goroutine& g : s.goroutines) {

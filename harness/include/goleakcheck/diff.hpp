@@ -103,7 +103,9 @@ std::size_t goroutines_changed(const Profile& a, const Profile& b);
 
 // A lower bound on the size of the debug=2 dump of the goroutines `counts`
 // shows: each one's header, and a function and file line per frame, with
-// none of the arguments and offsets the dump adds. O(stacks x frames).
+// none of the arguments and offsets the dump adds. When the profile was cut
+// off, scaled up to its total, as if the goroutines it did not list were
+// like those it did. O(stacks x frames).
 std::size_t least_dump_bytes(const Profile& counts);
 
 // The stacks of `after` whose count grew since `before`, the largest growth
