@@ -37,16 +37,11 @@ double growth_per_run(std::span<const std::size_t> counts) {
 }
 
 std::string growth_key(const Goroutine& g) {
-  std::string key(g.state);
-  const auto append = [&key](const Frame* f) {
-    if (f == nullptr) {
-      key += "\n-";
-      return;
-    }
-    fmt::format_to(std::back_inserter(key), "\n{}\t{}:{}", f->function, f->file, f->line);
-  };
-  append(g.blocking_site());
-  append(g.created_by ? &*g.created_by : nullptr);
+  std::string key = g.frames.empty() ? std::string("-") : std::string(g.frames.back().function);
+  if (g.created_by) {
+    fmt::format_to(std::back_inserter(key), "\n{}\t{}:{}", g.created_by->function, g.created_by->file,
+                   g.created_by->line);
+  }
   return key;
 }
 

@@ -10,6 +10,7 @@
 #include "launch/child_process.hpp"
 #include "goleakcheck/error.hpp"
 #include "launch/log_tail.hpp"
+#include "launch/proc.hpp"
 #include "launch/socket_owner.hpp"
 #include "launch/temp_dir.hpp"
 
@@ -109,8 +110,7 @@ void Program::require_own_port() {
   check_alive();  // our child may have failed to bind and exited: say that
   std::string who = "no process this harness can see";
   if (owner) {
-    std::ifstream cmdline("/proc/" + std::to_string(*owner) + "/cmdline");
-    std::string command((std::istreambuf_iterator<char>(cmdline)), {});
+    std::string command = detail::read_proc_file("/proc/" + std::to_string(*owner) + "/cmdline");
     std::replace(command.begin(), command.end(), '\0', ' ');
     who = fmt::format("process {} ({})", *owner, command.empty() ? "?" : command.substr(0, command.find_last_not_of(' ') + 1));
   }

@@ -3,7 +3,6 @@
 #include "launch/proc.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -18,7 +17,7 @@ constexpr const char* kListen = "0A";  // TCP_LISTEN in /proc/net/tcp
 
 // The inodes of sockets listening on `port` in one /proc/net table.
 void read_listening_inodes(const char* table, std::uint16_t port, std::set<std::string>& inodes) {
-  std::ifstream in(table);
+  std::istringstream in(read_proc_file(table));
   std::string line;
   std::getline(in, line);  // the column names
   while (std::getline(in, line)) {

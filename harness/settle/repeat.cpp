@@ -17,9 +17,12 @@ namespace {
 using Counts = std::map<std::string, std::size_t>;
 
 // The new goroutines a judgement by growth looks at: those that would be
-// reported, and idle connections.
+// reported, idle connections, and those still running right after the run
+// (a goroutine just started, or an idle connection's loop handling the last
+// answer), which may be parked a moment later.
 Counts counts_after_run(const NewGoroutines& sorted) {
   std::vector<const Goroutine*> judged = sorted.blocked;
+  judged.insert(judged.end(), sorted.active.begin(), sorted.active.end());
   judged.insert(judged.end(), sorted.idle_connections.begin(), sorted.idle_connections.end());
   return count_by_growth_key(judged);
 }

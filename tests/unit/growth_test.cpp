@@ -50,7 +50,7 @@ TEST(JudgeGrowth, DescribesEachJudgement) {
 // Go 1.26's capture of tests/capture/waitstates.
 Snapshot waitstates() { return parse_dump(test::read_file(test::fixture("releases/go1.26/goroutine.debug2.txt"))); }
 
-TEST(GrowthKey, GroupsByStateBlockingLineAndCreator) {
+TEST(GrowthKey, GroupsByFunctionAndCreatorWhereverTheyWait) {
   const Snapshot s = waitstates();
   std::vector<const Goroutine*> all;
   for (const Goroutine& g : s.goroutines) all.push_back(&g);
@@ -58,14 +58,18 @@ TEST(GrowthKey, GroupsByStateBlockingLineAndCreator) {
   std::size_t total = 0;
   for (const auto& [key, n] : counts) total += n;
   EXPECT_EQ(total, s.goroutines.size());
-  // Two goroutines are one key exactly when state, blocking site and
-  // creator are the same.
+  // Two goroutines are one key exactly when they run the same function,
+  // started by the same line; their states and blocking lines do not count.
   for (const Goroutine& a : s.goroutines) {
     for (const Goroutine& b : s.goroutines) {
-      const bool same = a.state == b.state && *a.blocking_site() == *b.blocking_site() && a.created_by == b.created_by;
+      const bool same = a.frames.back().function == b.frames.back().function && a.created_by == b.created_by;
       EXPECT_EQ(growth_key(a) == growth_key(b), same) << a.id << " " << b.id;
     }
   }
+  Goroutine moved = s.goroutines.front();
+  moved.state = "runnable";
+  moved.frames.erase(moved.frames.begin());
+  EXPECT_EQ(growth_key(moved), growth_key(s.goroutines.front()));
 }
 
 TEST(GoroutinesChanged, CountsGoroutinesThatStartedOrEndedButNotTheDumpRequest) {

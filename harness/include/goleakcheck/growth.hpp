@@ -33,9 +33,11 @@ Growth judge_growth(std::span<const std::size_t> counts);
 // The average rise per run, from the first count to the last.
 double growth_per_run(std::span<const std::size_t> counts);
 
-// Which goroutines are counted together across runs: those blocked in the
-// same state at the same line, started by the same line (the key of
-// LeakGroup). O(frames).
+// Which goroutines are counted together across runs: those that run the
+// same function (their outermost frame), started by the same line. Not
+// where they wait: right after a run, a goroutine may still be running,
+// or parked at another line of the same loop, and must still be counted.
+// O(1) frames.
 std::string growth_key(const Goroutine& g);
 
 // How many goroutines of each key. O(n log keys).
