@@ -234,7 +234,7 @@ void write_runs(Out out, const LeakReport& report) {
 
 void write_notes(Out out, const LeakReport& report) {
   if (report.first_seen_last > 0) {
-    fmt::format_to(out, "note: {} first seen in the last snapshot, started after the scenario: not judged\n",
+    fmt::format_to(out, "note: {} first seen just before the settle time ran out, started after the scenario: not judged\n",
                    plural(report.first_seen_last, "new blocked goroutine", "new blocked goroutines"));
   }
   if (!report.baseline_not_quiet.empty()) fmt::format_to(out, "note: baseline: {}\n", report.baseline_not_quiet);

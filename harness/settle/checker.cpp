@@ -1,6 +1,7 @@
 #include "goleakcheck/checker.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -21,6 +22,9 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kFirstPause = std::chrono::milliseconds(5);
 constexpr auto kLongestPause = std::chrono::milliseconds(200);
+// How long a goroutine must have been seen blocked, at least, to be judged
+// (or half the settle time, when that is shorter).
+constexpr auto kLeastStay = std::chrono::milliseconds(100);
 // How long a failed request waits to learn whether the program died.
 constexpr auto kExitWait = std::chrono::milliseconds(200);
 
@@ -225,8 +229,7 @@ LeakReport Checker::check(const Baseline& baseline) const {
     // new blocked goroutine is proven.
     bool ask_proof = options_.runtime_proof;
     std::vector<std::uint64_t> proven;        // sorted
-    std::vector<std::uint64_t> seen_blocked;  // by the previous poll, sorted
-    bool polls_seen = false;
+    std::unordered_map<std::uint64_t, Clock::time_point> first_seen;  // blocked ones, by id
     const auto proof_deadline = std::min(options_.proof_timeout, options_.fetch.deadline);
     detail::settle(backoff, poll_time, [&] {
       const auto poll_start = Clock::now();
@@ -253,21 +256,18 @@ LeakReport Checker::check(const Baseline& baseline) const {
                                 return std::binary_search(proven.begin(), proven.end(), g->id);
                               });
       const bool last = sorted.settled() || all_proven || !backoff.has_room_for(poll_time);
-      if (!last) {
-        seen_blocked.clear();
-        for (const Goroutine* g : sorted.blocked) seen_blocked.push_back(g->id);
-        std::sort(seen_blocked.begin(), seen_blocked.end());
-        polls_seen = true;
-        return false;
-      }
+      const auto seen_at = Clock::now();
+      for (const Goroutine* g : sorted.blocked) first_seen.try_emplace(g->id, seen_at);
+      if (!last) return false;
       // Out of time with goroutines still blocked: a leak is one seen to
-      // stay. One that the previous poll did not see started after the
-      // scenario, a moment ago (a program's per-tick worker, say): it is
-      // named in a note, not judged. Proven ones need no second look.
+      // stay. One first seen only just now, after the scenario (a
+      // program's per-tick worker, say), has not been given the time to
+      // end: it is named in a note, not judged. Proven ones need no wait.
       NewGoroutines judged = sorted;
-      if (polls_seen && !all_proven) {
+      if (!all_proven) {
+        const auto stayed_since = seen_at - std::min<Clock::duration>(options_.settle / 2, kLeastStay);
         std::erase_if(judged.blocked, [&](const Goroutine* g) {
-          if (g->leaked_marker || std::binary_search(seen_blocked.begin(), seen_blocked.end(), g->id)) return false;
+          if (g->leaked_marker || first_seen.at(g->id) <= stayed_since) return false;
           ++report.first_seen_last;
           return true;
         });

@@ -2,9 +2,11 @@
 // runs judged by how each group of new goroutines grows.
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
+#include "common/backoff.hpp"
 #include "goleakcheck/checker.hpp"
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/growth.hpp"
@@ -17,12 +19,9 @@ namespace {
 using Counts = std::map<std::string, std::size_t>;
 
 // The new goroutines a judgement by growth looks at: those that would be
-// reported, idle connections, and those still running right after the run
-// (a goroutine just started, or an idle connection's loop handling the last
-// answer), which may be parked a moment later.
+// reported, and idle connections.
 Counts counts_after_run(const NewGoroutines& sorted) {
   std::vector<const Goroutine*> judged = sorted.blocked;
-  judged.insert(judged.end(), sorted.active.begin(), sorted.active.end());
   judged.insert(judged.end(), sorted.idle_connections.begin(), sorted.idle_connections.end());
   return count_by_growth_key(judged);
 }
@@ -88,9 +87,26 @@ LeakReport Checker::check_runs(const Baseline& baseline, const std::function<voi
   const TriageRules& rules = rules_;
   for (int run = 1; run < options_.repeat; ++run) {
     scenario();
-    const Snapshot after = snapshot();
-    if (after.truncated) continue;  // counts per stack decide then; see check()
-    earlier_runs.push_back(counts_after_run(new_goroutines(after, baseline, rules)));
+    // Right after a run, some of its goroutines are still finishing, some
+    // just started, and the caller's own connection may still be closing:
+    // counted then, they are noise. Counted once two snapshots in a row
+    // agree (or the settle time is spent), they are what the run left.
+    detail::Backoff backoff(options_.settle, std::chrono::milliseconds(5), std::chrono::milliseconds(100));
+    std::optional<Counts> last;
+    bool cut = false;
+    while (true) {
+      const Snapshot after = snapshot();
+      if (after.truncated) {
+        cut = true;  // counts per stack decide then; see check()
+        break;
+      }
+      Counts counts = counts_after_run(new_goroutines(after, baseline, rules));
+      const bool agreed = last && *last == counts;
+      last = std::move(counts);
+      if (agreed || backoff.expired()) break;
+      backoff.sleep();
+    }
+    if (!cut) earlier_runs.push_back(std::move(*last));
   }
   scenario();
   LeakReport report = check(baseline);

@@ -98,8 +98,9 @@ class Checker {
   LeakReport check(const Baseline& baseline) const;
 
   // The whole check of a scenario: runs it CheckOptions::warmup times,
-  // takes the baseline, runs it CheckOptions::repeat times with a snapshot
-  // after each run but the last, then check(). With two runs or more, every
+  // takes the baseline, runs it CheckOptions::repeat times, counting new
+  // goroutines after each run but the last once two snapshots in a row
+  // agree (within the settle time), then check(). With two runs or more, every
   // group new after the last is judged by its growth (LeakReport::growth).
   // `scenario` runs on the calling thread; what it throws is passed on.
   // Throws Error(ErrorKind::usage) for warmup < 0 or repeat < 1, before

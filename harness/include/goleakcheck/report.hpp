@@ -58,9 +58,10 @@ struct LeakReport {
   // New goroutines still running, runnable or in a system call: shown as a
   // warning, never a failure.
   std::vector<Goroutine> still_running;
-  // New blocked goroutines that the last snapshot saw and the one before
-  // did not: started after the scenario, while the check ran out of settle
-  // time (a program's per-tick work). Not judged: a leak is one seen to stay.
+  // New blocked goroutines first seen less than 100 ms (or half the settle
+  // time) before the check ran out of time: started after the scenario,
+  // and not yet given the time to end (a program's per-tick work). Not
+  // judged: a leak is one seen to stay.
   std::size_t first_seen_last = 0;
   // New goroutines that are idle kept-alive HTTP connections: not leaks by
   // themselves (CheckOptions::idle_connections_are_leaks).
