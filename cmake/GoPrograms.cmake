@@ -23,9 +23,12 @@ function(add_go_program name)
   # (no -trimpath) so that reports point at the real source files.
   set(go_flags "")
   if(arg_GO_VERSION)
-    file(STRINGS ${module_dir}/go.mod module_line REGEX "^module ")
+    # The module's own go.mod (its requirements, which a vendor/ directory
+    # must match) with its go line replaced.
+    file(READ ${module_dir}/go.mod go_mod)
+    string(REGEX REPLACE "\ngo [0-9.]+\n" "\ngo ${arg_GO_VERSION}\n" go_mod "${go_mod}")
     set(modfile ${CMAKE_CURRENT_BINARY_DIR}/modfiles/${name}.go.mod)
-    file(WRITE ${modfile} "${module_line}\n\ngo ${arg_GO_VERSION}\n")
+    file(WRITE ${modfile} "${go_mod}")
     set(go_flags -modfile=${modfile})
   endif()
   set(go_env GOTOOLCHAIN=local GOWORK=off GOFLAGS=${go_flags} ${arg_ENV})

@@ -13,7 +13,10 @@
 //   - /proven-leak and /global-leak: a leak the Go runtime can prove, and one
 //     it cannot (proof.go);
 //   - /linger: goroutines that end on their own a while after the request
-//     (linger.go).
+//     (linger.go);
+//   - /publish-per-call: a library's client made per request and never
+//     closed; the library is vendored, so its frames are not yours
+//     (subscribe.go).
 //
 // pprof and the API share one loopback listener (-addr), which serves
 // HTTP/1.1 and unencrypted HTTP/2 (h2c).
@@ -52,6 +55,7 @@ func main() {
 	mux.HandleFunc("/proven-leak", provenLeak)
 	mux.HandleFunc("/global-leak", globalLeak)
 	mux.HandleFunc("/linger", linger)
+	mux.HandleFunc("/publish-per-call", publishPerCall)
 
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {

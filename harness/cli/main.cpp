@@ -56,6 +56,14 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
   run->add_option("--repeat", options.repeat, "run the scenario N times after the baseline; from 2 on, groups that "
                                               "grow with the runs fail and groups that stay flat do not")
       ->check(CLI::PositiveNumber);
+  run->add_option("--module", options.modules,
+                  "your code's packages (import path prefixes, e.g. example.com/shop, main): reports lead to their "
+                  "frames; by default, any frame outside the Go root, the module cache and vendor/ (repeatable)")
+      ->allow_extra_args(false);
+  run->add_option("--traceback-ancestors", options.traceback_ancestors,
+                  "GODEBUG=tracebackancestors=N for a launched program, so that reports find the code that "
+                  "started a library's goroutines (0: off; a GODEBUG of your own that sets it wins)")
+      ->check(CLI::NonNegativeNumber);
   run->add_flag("--no-runtime-proof", options.no_runtime_proof,
                 "do not ask the Go runtime to prove leaks (/debug/pprof/goroutineleak, Go 1.27; 1.26 with "
                 "GOEXPERIMENT=goroutineleakprofile)");

@@ -72,6 +72,7 @@ ExitCode run(const RunOptions& options) {
   check_options.quiet_timeout = options.quiet_timeout;
   check_options.runtime_proof = !options.no_runtime_proof;
   check_options.proof_timeout = options.proof_timeout;
+  check_options.user_code.modules = options.modules;
   check_options.warmup = options.warmup;
   check_options.repeat = options.repeat;
 
@@ -84,6 +85,7 @@ ExitCode run(const RunOptions& options) {
     launch.argv = options.program;
     launch.ready_timeout = options.ready_timeout;
     launch.ready_url = options.ready_url;
+    launch.traceback_ancestors = options.traceback_ancestors;
     program.emplace(Program::launch(std::move(launch)));
     checker.emplace(program->endpoint(), check_options, [&] { program->check_alive(); });
   } else {

@@ -24,6 +24,8 @@ struct RunOptions {
   std::chrono::milliseconds quiet_timeout{std::chrono::seconds(5)};
   bool no_runtime_proof = false;
   std::chrono::milliseconds proof_timeout{std::chrono::seconds(1)};
+  std::vector<std::string> modules;  // --module: the user's packages
+  int traceback_ancestors = 20;
   int warmup = 0;
   int repeat = 1;
   FetchLimits fetch;  // per snapshot: --snapshot-timeout

@@ -13,8 +13,11 @@ namespace {
 constexpr std::array<std::string_view, 7> kActiveStates = {
     "running", "runnable", "syscall", "idle", "dead", "copystack", "preempted"};
 
-constexpr std::array<std::string_view, 3> kPlumbingPrefixes = {"runtime.", "sync.",
-                                                               "internal/"};
+// The runtime, sync and internal packages, and the standard library's I/O
+// plumbing between a read or write and the code that asked for it: a
+// network wait names the caller of net.(*conn).Read, not the read itself.
+constexpr std::array<std::string_view, 9> kPlumbingPrefixes = {
+    "runtime.", "sync.", "internal/", "net.", "bufio.", "io.", "os.", "syscall.", "crypto/tls."};
 
 }  // namespace
 

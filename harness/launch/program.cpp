@@ -1,6 +1,7 @@
 #include "goleakcheck/program.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -25,6 +26,22 @@ void replace_all(std::string& text, std::string_view from, std::string_view to) 
 }
 
 constexpr int kLaunchAttempts = 3;
+
+// The GODEBUG the program gets: the user's (from `env`, else inherited),
+// with tracebackancestors added unless the user set it.
+std::optional<std::string> godebug_for(const LaunchOptions& options) {
+  std::string godebug;
+  if (const auto given = options.env.find("GODEBUG"); given != options.env.end()) {
+    godebug = given->second;
+  } else if (const char* inherited = std::getenv("GODEBUG")) {
+    godebug = inherited;
+  }
+  if (options.traceback_ancestors <= 0 || godebug.find("tracebackancestors=") != std::string::npos) {
+    return std::nullopt;
+  }
+  if (!godebug.empty()) godebug += ',';
+  return godebug + "tracebackancestors=" + std::to_string(options.traceback_ancestors);
+}
 
 }  // namespace
 
@@ -70,6 +87,7 @@ Program Program::launch(LaunchOptions options) {
     detail::SpawnSpec spec;
     for (const std::string& argument : options.argv) spec.argv.push_back(substitute_address(argument, state->endpoint));
     spec.extra_env = options.env;
+    if (const std::optional<std::string> godebug = godebug_for(options)) spec.extra_env["GODEBUG"] = *godebug;
     spec.extra_env["GOLEAKCHECK_ADDR"] = state->endpoint.address();
     spec.working_dir = options.working_dir;
     spec.stdout_path = state->log_dir / "stdout.log";

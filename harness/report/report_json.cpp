@@ -3,7 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "goleakcheck/hints.hpp"
 #include "goleakcheck/report.hpp"
+#include "goleakcheck/user_code.hpp"
+#include "report/source_lines.hpp"
 #include "goleakcheck/summary.hpp"
 
 namespace goleakcheck {
@@ -64,6 +67,7 @@ Json to_json(const Goroutine& g) {
               {"created_by", creator_json(g.created_by, g.creator_id)},
               {"ancestors", std::move(ancestors)},
               {"blocking_site", site != nullptr ? to_json(*site) : Json(nullptr)},
+              {"innermost_frame", g.frames.empty() ? Json(nullptr) : to_json(g.frames.front())},
               {"partial", g.partial}};
 }
 
@@ -110,11 +114,30 @@ void write_profile_json(std::ostream& out, const Profile& profile) {
 
 void write_json(std::ostream& out, const LeakReport& report) {
   Json groups = Json::array();
+  detail::SourceLines sources;
   for (const LeakGroup& group : report.groups) {
+    const UserOrigin origin = user_origin(group.example, report.user_code);
+    const Frame* site = group.example.blocking_site();
+    Json your_code = nullptr;
+    if (origin.frame != nullptr) {
+      your_code = to_json(*origin.frame);
+      your_code["started_it"] = origin.started_it;
+      Json through = Json::array();
+      for (const Frame* f : origin.through) through.push_back(to_json(*f));
+      your_code["through"] = std::move(through);
+    }
+    Json hint = nullptr;
+    const std::string_view blocking_line =
+        site != nullptr && report.read_sources ? sources.text(std::string(site->file), site->line) : std::string_view();
+    if (const std::optional<LeakHint> h = leak_hint(group.example, origin, blocking_line)) {
+      hint = Json{{"pattern", h->pattern}, {"why", h->why}, {"fix", h->fix}};
+    }
     groups.push_back(Json{{"count", group.count()},
                           {"state", group.state},
                           {"blocking_site", to_json(group.blocking_site)},
                           {"created_by", creator_json(group.created_by, group.example.creator_id)},
+                          {"your_code", std::move(your_code)},
+                          {"hint", std::move(hint)},
                           {"labels", to_json(group.example.labels)},
                           {"proven", group.proven},
                           {"ids", group.ids}});

@@ -8,6 +8,9 @@
 #include <fmt/format.h>
 
 #include "goleakcheck/duration.hpp"
+#include "goleakcheck/hints.hpp"
+#include "goleakcheck/user_code.hpp"
+#include "report/source_lines.hpp"
 #include "goleakcheck/idle_connection.hpp"
 #include "goleakcheck/report.hpp"
 #include "goleakcheck/summary.hpp"
@@ -108,7 +111,43 @@ std::string describe_counts(const GroupGrowth& growth) {
 struct GroupContext {
   std::chrono::milliseconds settle{};
   const GroupGrowth* growth = nullptr;  // when the scenario was repeated
+  const UserCode* user = nullptr;       // lead to the user's code (leak reports)
+  detail::SourceLines* sources = nullptr;
 };
+
+// Where the user's code is in the group's story, when that is not the
+// blocking site already shown; its line quoted; and the pattern it looks like.
+void write_user_code(Out out, const LeakGroup& group, const GroupContext& context) {
+  const UserOrigin origin = user_origin(group.example, *context.user);
+  const Frame* site = group.example.blocking_site();
+  const bool site_is_users = site != nullptr && context.user->owns(*site);
+  if (origin.frame != nullptr && !(site_is_users && !origin.started_it && *origin.frame == *site)) {
+    std::vector<std::string> through;
+    for (auto it = origin.through.rbegin(); it != origin.through.rend(); ++it) through.emplace_back((*it)->function);
+    fmt::format_to(out, "    your code   {}{}\n", where(*origin.frame),
+                   origin.started_it ? fmt::format(" started it{}", through.empty() ? std::string()
+                                                                                   : fmt::format(", through {}",
+                                                                                                 fmt::join(through, " -> ")))
+                                     : std::string(" called into what blocks"));
+  } else if (origin.frame == nullptr && !site_is_users) {
+    fmt::format_to(out, "    your code   not in this stack{}\n",
+                   origin.ancestors_missing ? "; run the program with GODEBUG=tracebackancestors=20 to see who "
+                                              "started it"
+                                            : "");
+  }
+  const Frame* quoted = origin.frame != nullptr ? origin.frame : (site_is_users ? site : nullptr);
+  if (quoted != nullptr && context.sources != nullptr) {
+    for (const std::string& line : context.sources->quote(std::string(quoted->file), quoted->line)) {
+      fmt::format_to(out, "        {}\n", line);
+    }
+  }
+  const std::string_view blocking_line =
+      context.sources != nullptr && site != nullptr ? context.sources->text(std::string(site->file), site->line)
+                                                    : std::string_view();
+  if (const std::optional<LeakHint> hint = leak_hint(group.example, origin, blocking_line)) {
+    fmt::format_to(out, "    hint        {}: {}.\n                fix: {}.\n", hint->pattern, hint->why, hint->fix);
+  }
+}
 
 void write_group(Out out, std::size_t number, const LeakGroup& group, const GroupContext& context = {}) {
   fmt::format_to(out, "\n#{}  {} [{}]\n", number, plural(group.count(), "goroutine", "goroutines"),
@@ -137,6 +176,7 @@ void write_group(Out out, std::size_t number, const LeakGroup& group, const Grou
     fmt::format_to(out, "    why         still blocked after {} of settling\n", format_duration(context.settle));
   }
   if (context.growth != nullptr) fmt::format_to(out, "    growth      {}\n", describe_counts(*context.growth));
+  if (context.user != nullptr) write_user_code(out, group, context);
   fmt::format_to(out, "    ids         {}\n", fmt::join(group.ids, " "));
   fmt::format_to(out, "    stack of goroutine {}:\n", group.example.id);
   write_stack(out, group.example, "        ");
@@ -266,8 +306,11 @@ void write_text(std::ostream& os, const LeakReport& report) {
                    plural(report.leak_count(), "goroutine", "goroutines"),
                    report.groups.size() == 1 ? "at 1 place" : fmt::format("at {} places", report.groups.size()), stats);
     std::size_t number = 0;
+    detail::SourceLines sources;
     for (const LeakGroup& group : report.groups) {
-      write_group(out, ++number, group, GroupContext{report.settle, growth_of(report, group)});
+      write_group(out, ++number, group,
+                  GroupContext{report.settle, growth_of(report, group), &report.user_code,
+                               report.read_sources ? &sources : nullptr});
     }
   }
   write_runs(out, report);

@@ -211,6 +211,7 @@ LeakReport Checker::check(const Baseline& baseline) const {
   Clock::duration poll_time{};
   LeakReport report;
   report.settle = options_.settle;
+  report.user_code = options_.user_code;
   report.baseline_not_quiet = baseline.not_quiet;
   report.baseline_quiet_wait = baseline.quiet_wait;
   bool compare_by_counts = baseline.snapshot().truncated;

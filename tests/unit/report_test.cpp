@@ -58,11 +58,17 @@ TEST(GroupLeaks, DifferentCreatorsSplitAGroup) {
 }
 
 TEST(RenderText, PointsAtTheBlockingLineAndTheCreator) {
-  const std::string text = render_text(report_of_fixture());
+  LeakReport report = report_of_fixture();
+  report.read_sources = false;  // the fixture's files are on the machine that captured it
+  const std::string text = render_text(report);
   EXPECT_THAT(text, HasSubstr("LEAK: 8 goroutines blocked at 7 places"));
   EXPECT_THAT(text, HasSubstr("#1  2 goroutines [chan send]\n"
                               "    blocked at  main.ncastPattern.func1 /work/main/examples/leakyservice/ncast.go:17\n"
                               "    created by  main.ncastPattern /work/main/examples/leakyservice/ncast.go:16\n"
+                              "    hint        orphaned_sender: it blocks sending on a channel that nothing receives "
+                              "from any more (a timeout or an early return left it, or N senders for one receive).\n"
+                              "                fix: give the channel room for every sender (make(chan T, n)), or "
+                              "select on ctx.Done() next to the send.\n"
                               "    ids         23 24\n"
                               "    stack of goroutine 23:\n"));
   EXPECT_THAT(text, HasSubstr("blocked at  main.(*cache).refresh /work/main/examples/leakyservice/lock.go:12"));

@@ -18,6 +18,7 @@
 #include "goleakcheck/ignore.hpp"
 #include "goleakcheck/profile.hpp"
 #include "goleakcheck/report.hpp"
+#include "goleakcheck/user_code.hpp"
 
 namespace goleakcheck {
 
@@ -53,6 +54,10 @@ struct CheckOptions {
   // profile, gets plain dumps instead.
   bool runtime_proof = true;
   std::chrono::milliseconds proof_timeout{std::chrono::seconds(1)};
+
+  // Which frames are the user's, for the report (user_code.hpp): guessed
+  // from file paths unless modules are named (--module).
+  UserCode user_code;
 
   // For check_scenario(): runs of the scenario before the baseline, so that
   // singletons, caches, pools and lazily created clients are part of it;

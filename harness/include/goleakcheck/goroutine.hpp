@@ -108,8 +108,11 @@ struct Goroutine {
 std::string unescape_go_symbol(std::string_view name);
 
 // True for the runtime's and the standard library's plumbing between a
-// blocking call and the code that made it: runtime.*, sync.*, internal/*
-// and time.Sleep (implemented in the runtime).
+// blocking call and the code that made it: runtime.*, sync.*, internal/*,
+// time.Sleep (implemented in the runtime), and the I/O layers net.*,
+// bufio.*, io.*, os.*, syscall.* and crypto/tls.* (net/http and the like
+// are not: they say what is waited for). The innermost frame itself stays
+// in Goroutine::frames (and "innermost_frame" in JSON).
 bool is_blocking_plumbing(std::string_view function);
 
 // The user's line in a stack, innermost first: the first frame that is not

@@ -27,6 +27,13 @@ struct LaunchOptions {
   // pprof answers, launch() also waits (within ready_timeout) until this
   // answers 2xx. Empty: ready when pprof answers.
   std::string ready_url;
+  // GODEBUG=tracebackancestors=N for the program: each goroutine's dump then
+  // shows the stacks that created it, N deep, so that a report can lead
+  // from a library's goroutine to the user's line that started it. Added
+  // to the GODEBUG the program gets (from `env`, or inherited), unless that
+  // already sets tracebackancestors. 0: not added. Costs the program a
+  // little memory per goroutine creation.
+  int traceback_ancestors = 20;
   std::chrono::milliseconds stop_grace{std::chrono::seconds(5)};  // SIGTERM to SIGKILL
   // Where its stdout.log and stderr.log go. Empty: a unique temporary
   // directory, removed when the program is destroyed.

@@ -13,6 +13,7 @@
 #include "goleakcheck/goroutine.hpp"
 #include "goleakcheck/growth.hpp"
 #include "goleakcheck/profile.hpp"
+#include "goleakcheck/user_code.hpp"
 
 namespace goleakcheck {
 
@@ -110,6 +111,14 @@ struct LeakReport {
   // stack that still had more goroutines at the end is in `grown_stacks`.
   std::string ids_not_compared;
   std::vector<StackGrowth> grown_stacks;
+
+  // Which frames are the user's (CheckOptions::user_code): reports lead to
+  // them, and quote their lines when the files are on this machine.
+  UserCode user_code;
+  // Whether the writers read the user's source files, when they are on this
+  // machine: to quote the lines, and to tell a range over a channel from a
+  // plain receive. Off, a report depends on the records alone.
+  bool read_sources = true;
 
   // Keep alive what the records above point into.
   std::vector<std::shared_ptr<const NamePool>> names;
