@@ -4,6 +4,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <iostream>
 #include <string_view>
 #include <thread>
 
@@ -12,6 +13,19 @@
 #include "goleakcheck/error.hpp"
 
 namespace goleakcheck::cli {
+
+bool read_source(const std::string& source, const FetchLimits& limits, const BodyReceiver& receive) {
+  if (source.starts_with("http://") || source.starts_with("https://")) {
+    HttpClient client(Endpoint::parse(source));
+    return fetch_pprof(client, kGoroutineDumpPath, limits, receive).cut;
+  }
+  std::ifstream file;
+  if (source != "-") file = open_dump(source);
+  std::istream& in = source == "-" ? std::cin : file;
+  // The same cap as a fetch: a pipe or a device (/dev/zero) may never end.
+  const std::uint64_t read = read_chunks(in, limits.max_bytes, receive, source);
+  return read == limits.max_bytes && in.peek() != std::char_traits<char>::eof();
+}
 
 std::ifstream open_dump(const std::string& path) {
   std::ifstream file(path, std::ios::binary);

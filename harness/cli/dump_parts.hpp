@@ -1,5 +1,6 @@
-// Reading one saved dump file with every core: the file is cut at record
-// starts into one piece per core, and each piece is read by its own
+// Reading dumps for the offline commands: from a file, stdin or a URL, in
+// chunks; and one saved dump file with every core: the file is cut at
+// record starts into one piece per core, and each piece is read by its own
 // DumpReader at the same time. A 64 MiB dump is read in well under half
 // the time of one pass (tests/bench/run).
 #pragma once
@@ -13,8 +14,14 @@
 #include <vector>
 
 #include "goleakcheck/dump.hpp"
+#include "goleakcheck/http_client.hpp"
 
 namespace goleakcheck::cli {
+
+// Hands a dump from a URL (its /debug/pprof/goroutine?debug=2), a file or
+// stdin ("-") to `receive` in chunks, so a large one is never held whole.
+// Returns true when it was cut at `limits.max_bytes`.
+bool read_source(const std::string& source, const FetchLimits& limits, const BodyReceiver& receive);
 
 // Where to cut `path` (of `size` bytes) into at most `parts` pieces: the
 // offset of each piece's first byte, the first one 0. Each later piece

@@ -8,6 +8,7 @@
 #include "goleakcheck/http_client.hpp"
 #include "goleakcheck/interrupt.hpp"
 #include "goleakcheck/error.hpp"
+#include "compare_commands.hpp"
 #include "offline_commands.hpp"
 #include "exit_code.hpp"
 #include "run_command.hpp"
@@ -116,6 +117,40 @@ void add_offline_commands(CLI::App& app, goleakcheck::cli::ParseOptions& parse,
                       "the whole fetch; a dump of 100,000s of goroutines can take a minute");
 }
 
+void add_compare_commands(CLI::App& app, goleakcheck::cli::DiffOptions& diff, goleakcheck::cli::AnalyzeOptions& analyze) {
+  CLI::App* diff_command = app.add_subcommand(
+      "diff", "judge two saved dumps as `run` judges its snapshots: new blocked goroutines in AFTER are leaks");
+  diff_command->footer("Exit status: 0 no leak, 1 leaks found, 2 a dump could not be read, is none, or was cut off.");
+  diff_command->add_option("before", diff.before, "the dump before: a file, - for stdin, or http://host:port")->required();
+  diff_command->add_option("after", diff.after, "the dump after")->required();
+  diff_command->add_option("--ignore", diff.ignore_rules, "ignore new goroutines that RULE matches (repeatable)")
+      ->allow_extra_args(false);
+  diff_command->add_option("--ignore-file", diff.ignore_files, "read ignore rules from FILE (repeatable)")
+      ->allow_extra_args(false);
+  diff_command->add_flag("--no-default-ignores", diff.no_default_ignores, "drop the default rules");
+  diff_command->add_flag("--idle-connections-are-leaks", diff.idle_connections_are_leaks,
+                         "count idle kept-alive HTTP connections as leaks");
+  diff_command->add_option("--module", diff.modules, "your code's packages (repeatable)")->allow_extra_args(false);
+  diff_command->add_option("--format", diff.format, "report format")->check(CLI::IsMember({"text", "json"}));
+  diff_command->add_option("-o,--output", diff.output, "write the report to FILE (default stdout)");
+  add_duration_option(diff_command, "--snapshot-timeout", diff.fetch.deadline, "for a URL: the whole fetch");
+
+  CLI::App* analyze_command = app.add_subcommand(
+      "analyze", "find where goroutines pile up in one dump from production (LeakProf style)");
+  analyze_command->footer("Exit status: 0 no site flagged, 1 sites flagged, 2 the dump could not be read, is none, "
+                          "or was cut off or partly unreadable with no site flagged.");
+  analyze_command->add_option("source", analyze.source, "a dump file, - for stdin, or http://host:port")->required();
+  analyze_command->add_option("--min-count", analyze.min_count, "flag a site with at least N blocked goroutines")
+      ->check(CLI::PositiveNumber);
+  analyze_command->add_option("--min-minutes", analyze.min_minutes,
+                              "flag a site blocked at least M minutes (the runtime prints minutes from 1 on; 0: off)")
+      ->check(CLI::NonNegativeNumber);
+  analyze_command->add_option("--top", analyze.top, "how many sites to list")->check(CLI::PositiveNumber);
+  analyze_command->add_option("--module", analyze.modules, "your code's packages (repeatable)")->allow_extra_args(false);
+  analyze_command->add_option("--format", analyze.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  add_duration_option(analyze_command, "--snapshot-timeout", analyze.fetch.deadline, "for a URL: the whole fetch");
+}
+
 // Where a usage error's help is: "goleakcheck parse --help", or the
 // top-level help when no subcommand was recognised.
 std::string help_for(const CLI::App& app) {
@@ -123,11 +158,20 @@ std::string help_for(const CLI::App& app) {
   return given.empty() ? "goleakcheck --help" : "goleakcheck " + given.front()->get_name() + " --help";
 }
 
-ExitCode run_command(const CLI::App& app, const goleakcheck::cli::RunOptions& run,
-                     const goleakcheck::cli::ParseOptions& parse, const goleakcheck::cli::SnapshotOptions& snapshot) {
-  if (app.got_subcommand("parse")) return goleakcheck::cli::parse(parse);
-  if (app.got_subcommand("snapshot")) return goleakcheck::cli::snapshot(snapshot);
-  return goleakcheck::cli::run(run);
+struct AllOptions {
+  goleakcheck::cli::RunOptions run;
+  goleakcheck::cli::ParseOptions parse;
+  goleakcheck::cli::SnapshotOptions snapshot;
+  goleakcheck::cli::DiffOptions diff;
+  goleakcheck::cli::AnalyzeOptions analyze;
+};
+
+ExitCode run_command(const CLI::App& app, const AllOptions& options) {
+  if (app.got_subcommand("parse")) return goleakcheck::cli::parse(options.parse);
+  if (app.got_subcommand("snapshot")) return goleakcheck::cli::snapshot(options.snapshot);
+  if (app.got_subcommand("diff")) return goleakcheck::cli::diff(options.diff);
+  if (app.got_subcommand("analyze")) return goleakcheck::cli::analyze(options.analyze);
+  return goleakcheck::cli::run(options.run);
 }
 
 }  // namespace
@@ -145,11 +189,10 @@ int main(int argc, char** argv) {
   CLI::App app{"goleakcheck: catch goroutine leaks in a Go program from the outside"};
   app.set_version_flag("--version", std::string("goleakcheck ") + GOLEAKCHECK_VERSION);
   app.require_subcommand(1);
-  goleakcheck::cli::RunOptions run_options;
-  goleakcheck::cli::ParseOptions parse_options;
-  goleakcheck::cli::SnapshotOptions snapshot_options;
-  add_run_command(app, run_options);
-  add_offline_commands(app, parse_options, snapshot_options);
+  AllOptions options;
+  add_run_command(app, options.run);
+  add_offline_commands(app, options.parse, options.snapshot);
+  add_compare_commands(app, options.diff, options.analyze);
 
   const auto fail = [](const std::string& message, const std::string& details = {}) {
     goleakcheck::wait_if_interrupted();  // the clean-up, not this error, ends the process
@@ -158,7 +201,7 @@ int main(int argc, char** argv) {
   };
   try {
     app.parse(argc, argv);
-    const ExitCode code = run_command(app, run_options, parse_options, snapshot_options);
+    const ExitCode code = run_command(app, options);
     goleakcheck::wait_if_interrupted();
     return static_cast<int>(code);
   } catch (const CLI::ParseError& e) {

@@ -27,25 +27,6 @@ namespace goleakcheck::cli {
 
 namespace {
 
-// Hands a dump from a URL, a file or stdin ("-") to `receive` in chunks, so
-// a large one is never held whole. Returns true when it was cut at the
-// fetch's size cap.
-bool fetch_dump(const std::string& url, const FetchLimits& limits, const BodyReceiver& receive) {
-  HttpClient client(Endpoint::parse(url));
-  return fetch_pprof(client, kGoroutineDumpPath, limits, receive).cut;
-}
-
-bool read_source(const ParseOptions& options, const BodyReceiver& receive) {
-  const std::string& source = options.source;
-  if (source.starts_with("http://") || source.starts_with("https://")) return fetch_dump(source, options.fetch, receive);
-  std::ifstream file;
-  if (source != "-") file = open_dump(source);
-  std::istream& in = source == "-" ? std::cin : file;
-  // The same cap as a fetch: a pipe or a device (/dev/zero) may never end.
-  const std::uint64_t read = read_chunks(in, options.fetch.max_bytes, receive, source);
-  return read == options.fetch.max_bytes && in.peek() != std::char_traits<char>::eof();
-}
-
 // debug=1 starts "goroutine profile: total N"; debug=2 with a record.
 bool looks_like_profile(std::string_view start) {
   return start.substr(0, start.find('\n')).find(" profile: total ") != std::string_view::npos;
@@ -167,7 +148,7 @@ ExitCode parse(const ParseOptions& options) {
   });
   std::string profile_text;
   std::optional<bool> is_profile;  // decided by the first chunk
-  const bool cut = read_source(options, [&](std::string_view chunk) {
+  const bool cut = read_source(options.source, options.fetch, [&](std::string_view chunk) {
     if (!is_profile) is_profile = looks_like_profile(chunk);
     if (*is_profile) {
       profile_text.append(chunk);
@@ -213,7 +194,7 @@ ExitCode snapshot(const SnapshotOptions& options) {
   } guard{temp};
   std::ofstream out(temp, std::ios::binary | std::ios::trunc);
   std::size_t bytes = 0;
-  const bool cut = fetch_dump(options.url, options.fetch, [&](std::string_view chunk) {
+  const bool cut = read_source(options.url, options.fetch, [&](std::string_view chunk) {
     out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     bytes += chunk.size();
   });

@@ -112,6 +112,45 @@ void write_profile_json(std::ostream& out, const Profile& profile) {
   out << dump(json, 2) << "\n";
 }
 
+void write_analysis_json(std::ostream& out, const SiteAnalysis& a, std::size_t top) {
+  Json groups = Json::array();
+  detail::SourceLines sources;
+  for (std::size_t i = 0; i < a.groups.size() && i < top; ++i) {
+    const LeakGroup& group = a.groups[i];
+    const UserOrigin origin = user_origin(group.example, a.user_code);
+    const Frame* site = group.example.blocking_site();
+    const std::string_view line = site != nullptr ? sources.text(std::string(site->file), site->line) : std::string_view();
+    const std::optional<LeakHint> hint = leak_hint(group.example, origin, line);
+    groups.push_back(Json{{"flagged", static_cast<bool>(a.flagged[i])},
+                          {"count", group.count()},
+                          {"state", group.state},
+                          {"max_wait_minutes", group.max_wait_minutes ? Json(*group.max_wait_minutes) : Json(nullptr)},
+                          {"blocking_site", to_json(group.blocking_site)},
+                          {"created_by", creator_json(group.created_by, group.example.creator_id)},
+                          {"your_code", origin.frame != nullptr ? to_json(*origin.frame) : Json(nullptr)},
+                          {"hint", hint ? Json{{"pattern", hint->pattern}, {"why", hint->why}, {"fix", hint->fix}}
+                                        : Json(nullptr)}});
+  }
+  Json by_user = Json::array();
+  for (std::size_t i = 0; i < a.by_user_frame.size() && i < top; ++i) {
+    Json frame = to_json(a.by_user_frame[i].first);
+    frame["count"] = a.by_user_frame[i].second;
+    by_user.push_back(std::move(frame));
+  }
+  const Json json{{"goroutines", a.goroutines},
+                  {"blocked", a.blocked},
+                  {"idle_connections", a.idle_connections},
+                  {"unreadable", a.unreadable},
+                  {"truncated", a.truncated},
+                  {"sites", a.groups.size()},
+                  {"flagged", a.flagged_count()},
+                  {"min_count", a.min_count},
+                  {"min_minutes", a.min_minutes},
+                  {"groups", std::move(groups)},
+                  {"by_user_frame", std::move(by_user)}};
+  out << dump(json, 2) << "\n";
+}
+
 void write_json(std::ostream& out, const LeakReport& report) {
   Json groups = Json::array();
   detail::SourceLines sources;

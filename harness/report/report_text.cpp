@@ -14,6 +14,7 @@
 #include "goleakcheck/idle_connection.hpp"
 #include "goleakcheck/report.hpp"
 #include "goleakcheck/summary.hpp"
+#include "goleakcheck/dump.hpp"
 
 namespace goleakcheck {
 
@@ -177,7 +178,14 @@ void write_group(Out out, std::size_t number, const LeakGroup& group, const Grou
   }
   if (context.growth != nullptr) fmt::format_to(out, "    growth      {}\n", describe_counts(*context.growth));
   if (context.user != nullptr) write_user_code(out, group, context);
-  fmt::format_to(out, "    ids         {}\n", fmt::join(group.ids, " "));
+  // Every id is in the JSON; a person needs a few to find them in a dump.
+  constexpr std::size_t kIdsShown = 20;
+  if (group.ids.size() <= kIdsShown) {
+    fmt::format_to(out, "    ids         {}\n", fmt::join(group.ids, " "));
+  } else {
+    fmt::format_to(out, "    ids         {} ... ({} more)\n",
+                   fmt::join(group.ids.begin(), group.ids.begin() + kIdsShown, " "), group.ids.size() - kIdsShown);
+  }
   fmt::format_to(out, "    stack of goroutine {}:\n", group.example.id);
   write_stack(out, group.example, "        ");
 }
@@ -283,6 +291,50 @@ void write_notes(Out out, const LeakReport& report) {
 }
 
 }  // namespace
+
+std::size_t SiteAnalysis::flagged_count() const {
+  return static_cast<std::size_t>(std::count(flagged.begin(), flagged.end(), true));
+}
+
+void write_analysis_text(std::ostream& os, const SiteAnalysis& a, std::size_t top) {
+  Out out(os);
+  fmt::format_to(out, "goleakcheck analyze: {} read, {} blocked at {} ({} of idle connections apart){}\n",
+                 plural(a.goroutines, "goroutine", "goroutines"), a.blocked, plural(a.groups.size(), "site", "sites"),
+                 a.idle_connections,
+                 a.truncated ? fmt::format("; the dump was cut off after {} bytes{}: counts are lower bounds", a.bytes,
+                                           a.bytes == kRuntimeDumpCap ? " (the runtime's 64 MiB cap)" : "")
+                             : std::string());
+  if (a.unreadable > 0) {
+    fmt::format_to(out, "warning: {} with a header goleakcheck could not read (counted as blocked)\n",
+                   plural(a.unreadable, "goroutine", "goroutines"));
+  }
+  const std::string thresholds = fmt::format("at least {} goroutines{}", a.min_count,
+                                             a.min_minutes > 0 ? fmt::format(" or blocked {} minutes or more", a.min_minutes)
+                                                               : std::string());
+  if (a.flagged_count() > 0) {
+    fmt::format_to(out, "FLAGGED: {} with {}\n", plural(a.flagged_count(), "site", "sites"), thresholds);
+  } else {
+    fmt::format_to(out, "no site with {}\n", thresholds);
+  }
+  if (!a.groups.empty()) fmt::format_to(out, "\n      COUNT  MINUTES  STATE / BLOCKING SITE\n");
+  for (std::size_t i = 0; i < a.groups.size() && i < top; ++i) {
+    const LeakGroup& g = a.groups[i];
+    fmt::format_to(out, "{} {:>9}  {:>7}  [{}] {}\n", a.flagged[i] ? '!' : ' ', g.count(),
+                   g.max_wait_minutes ? fmt::format(">={}", *g.max_wait_minutes) : std::string("-"), g.state,
+                   where(g.blocking_site));
+  }
+  detail::SourceLines sources;
+  std::size_t number = 0;
+  for (std::size_t i = 0; i < a.groups.size() && i < top; ++i) {
+    if (a.flagged[i]) write_group(out, ++number, a.groups[i], GroupContext{{}, nullptr, &a.user_code, &sources});
+  }
+  if (!a.by_user_frame.empty()) {
+    fmt::format_to(out, "\nblocked goroutines by the line of your code that leads to them:\n");
+    for (std::size_t i = 0; i < a.by_user_frame.size() && i < top; ++i) {
+      fmt::format_to(out, "  {:>9}  {}\n", a.by_user_frame[i].second, where(a.by_user_frame[i].first));
+    }
+  }
+}
 
 void write_text(std::ostream& os, const LeakReport& report) {
   Out out(os);

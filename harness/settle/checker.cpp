@@ -117,26 +117,6 @@ Profile Checker::counts() const {
 
 namespace {
 
-// What a check records of the last ids poll.
-void record(const NewGoroutines& sorted, const Snapshot& after, const TriageRules& rules, LeakReport& report) {
-  const auto copy_out = [](const std::vector<const Goroutine*>& goroutines) {
-    std::vector<Goroutine> copies;
-    copies.reserve(goroutines.size());
-    for (const Goroutine* g : goroutines) copies.push_back(*g);
-    return copies;
-  };
-  report.leaks = copy_out(sorted.blocked);
-  report.still_running = copy_out(sorted.active);
-  report.idle_connections = copy_out(sorted.idle_connections);
-  report.ignored = sorted.ignored;
-  report.ignore_uses.clear();
-  for (std::size_t i = 0; i < rules.ignores.size(); ++i) {
-    report.ignore_uses.push_back({rules.ignores[i].name, rules.ignores[i].origin, sorted.hits[i]});
-  }
-  report.final_goroutines = after.goroutines.size();
-  report.names.push_back(after.names);
-}
-
 // Leaks with no labels in their headers get them from the debug=1 profile
 // (one small request, only when there are such leaks), and then meet the
 // ignore rules again: a `label:` rule must work on every Go release.
@@ -273,7 +253,7 @@ LeakReport Checker::check(const Baseline& baseline) const {
           return true;
         });
       }
-      record(judged, *after, rules_, report);
+      record_new_goroutines(judged, *after, rules_, report);
       report.decided_by_proof = all_proven && backoff.has_room_for(poll_time);
       return true;
     });

@@ -16,6 +16,7 @@
 #include "goleakcheck/goroutine.hpp"
 #include "goleakcheck/ignore.hpp"
 #include "goleakcheck/profile.hpp"
+#include "goleakcheck/report.hpp"
 
 namespace goleakcheck {
 
@@ -91,6 +92,13 @@ struct NewGoroutines {
 
 // O(n log b) for n goroutines after and b in the baseline, plus triage.
 NewGoroutines new_goroutines(const Snapshot& after, const Baseline& baseline, const TriageRules& rules);
+
+// Puts what `sorted` found in `after` into a report: copies of the blocked
+// (leaks), running and idle ones, the ignore counts per rule, the final
+// count, and `after`'s names, which the copies point into. Groups are not
+// made here. O(new goroutines).
+void record_new_goroutines(const NewGoroutines& sorted, const Snapshot& after, const TriageRules& rules,
+                           LeakReport& report);
 
 // How many goroutines one dump holds that the other does not, either way,
 // leaving out the dump requests' own (is_snapshot_footprint): 0 when the

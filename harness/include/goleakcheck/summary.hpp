@@ -6,11 +6,15 @@
 #include <cstddef>
 #include <iosfwd>
 #include <map>
+#include <memory>
+#include <utility>
+#include <vector>
 #include <string_view>
 
 #include "goleakcheck/goroutine.hpp"
 #include "goleakcheck/profile.hpp"
 #include "goleakcheck/report.hpp"
+#include "goleakcheck/user_code.hpp"
 
 namespace goleakcheck {
 
@@ -44,6 +48,29 @@ class GoroutineJsonStream {
   std::ostream& out_;
   std::size_t records_ = 0;
 };
+
+// One dump from production judged LeakProf-style (goleakcheck analyze):
+// blocked goroutines grouped by site, flagged where they pile up or have
+// waited long, and counted by the user's frame that leads to them.
+struct SiteAnalysis {
+  std::shared_ptr<const NamePool> names;  // what every view points into
+  std::vector<LeakGroup> groups;          // blocked, not idle connections; largest first
+  std::vector<bool> flagged;              // per group
+  std::vector<std::pair<Frame, std::size_t>> by_user_frame;  // largest first
+  std::size_t goroutines = 0, blocked = 0, idle_connections = 0, unreadable = 0;
+  bool truncated = false;
+  std::size_t bytes = 0;
+  std::size_t min_count = 0;
+  int min_minutes = 0;
+  UserCode user_code;
+
+  std::size_t flagged_count() const;
+};
+
+// The sites, the largest `top` first, flagged ones marked, then each
+// flagged one in full (stack, your code, hint), then the user's frames.
+void write_analysis_text(std::ostream& out, const SiteAnalysis& analysis, std::size_t top);
+void write_analysis_json(std::ostream& out, const SiteAnalysis& analysis, std::size_t top);
 
 // A debug=1 profile at a glance: the total, then the largest stacks.
 void write_profile_summary(std::ostream& out, const Profile& profile, std::size_t max_stacks = 10);
