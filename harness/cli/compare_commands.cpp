@@ -47,6 +47,9 @@ Snapshot load_whole_dump(const std::string& source, const FetchLimits& fetch) {
 }  // namespace
 
 ExitCode diff(const DiffOptions& options) {
+  const std::vector<ReportTarget> targets = report_targets(options.formats, options.output);
+  JunitOptions junit;
+  junit.per_group = options.junit_per_group;
   const TriageRules rules{
       rules_in_force(user_rules(options.ignore_files, options.ignore_rules), !options.no_default_ignores),
       options.idle_connections_are_leaks};
@@ -57,7 +60,7 @@ ExitCode diff(const DiffOptions& options) {
   report.groups = group_leaks(report.leaks);
   report.baseline_goroutines = baseline.snapshot().goroutines.size();
   report.user_code.modules = options.modules;
-  write_report(options.format, options.output, report);
+  write_reports(targets, report, junit);
   return report.clean() ? ExitCode::clean : ExitCode::leaks;
 }
 

@@ -20,8 +20,9 @@ struct DiffOptions {
   bool no_default_ignores = false;
   bool idle_connections_are_leaks = false;
   std::vector<std::string> modules;
-  std::string format = "text";
+  std::vector<std::string> formats;
   std::string output;
+  bool junit_per_group = false;
   FetchLimits fetch;
 };
 

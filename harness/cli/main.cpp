@@ -10,6 +10,7 @@
 #include "goleakcheck/error.hpp"
 #include "compare_commands.hpp"
 #include "offline_commands.hpp"
+#include "report_output.hpp"
 #include "exit_code.hpp"
 #include "run_command.hpp"
 
@@ -26,6 +27,23 @@ CLI::Option* add_duration_option(CLI::App* command, const std::string& name, std
           name, [&target](const std::string& text) { target = goleakcheck::parse_duration(text); }, description)
       ->type_name("DURATION")
       ->default_str(goleakcheck::format_duration(target));
+}
+
+// --format FORMAT[:FILE] (repeatable), --output, --junit-per-group.
+void add_report_options(CLI::App* command, std::vector<std::string>& formats, std::string& output,
+                        bool& junit_per_group) {
+  command
+      ->add_option("--format", formats,
+                   "report format: text, json or junit, each to stdout or to FILE with FORMAT:FILE (repeatable, e.g. "
+                   "--format text --format junit:leaks.xml)")
+      ->allow_extra_args(false)
+      ->check([](const std::string& value) {
+        return goleakcheck::cli::is_report_format(value.substr(0, value.find(':')))
+                   ? std::string()
+                   : "'" + value + "' is no format: give text, json or junit";
+      });
+  command->add_option("-o,--output", output, "write the report given without a FILE to FILE (default stdout)");
+  command->add_flag("--junit-per-group", junit_per_group, "in JUnit, one testcase per leak group");
 }
 
 void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
@@ -85,8 +103,7 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
                 "warn on stderr about each of your rules that matched no goroutine");
   run->add_flag("--idle-connections-are-leaks", options.idle_connections_are_leaks,
                 "count idle kept-alive HTTP connections as leaks instead of apart");
-  run->add_option("--format", options.format, "report format")->check(CLI::IsMember({"text", "json"}));
-  run->add_option("-o,--output", options.output, "write the report to FILE (default stdout)");
+  add_report_options(run, options.formats, options.output, options.junit_per_group);
   run->add_option("program", options.program, "the program and its arguments, after --");
   run->callback([&options] {
     const bool launching = !options.program.empty();
@@ -131,8 +148,7 @@ void add_compare_commands(CLI::App& app, goleakcheck::cli::DiffOptions& diff, go
   diff_command->add_flag("--idle-connections-are-leaks", diff.idle_connections_are_leaks,
                          "count idle kept-alive HTTP connections as leaks");
   diff_command->add_option("--module", diff.modules, "your code's packages (repeatable)")->allow_extra_args(false);
-  diff_command->add_option("--format", diff.format, "report format")->check(CLI::IsMember({"text", "json"}));
-  diff_command->add_option("-o,--output", diff.output, "write the report to FILE (default stdout)");
+  add_report_options(diff_command, diff.formats, diff.output, diff.junit_per_group);
   add_duration_option(diff_command, "--snapshot-timeout", diff.fetch.deadline, "for a URL: the whole fetch");
 
   CLI::App* analyze_command = app.add_subcommand(

@@ -1,6 +1,8 @@
 #include "report_output.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 
@@ -20,23 +22,67 @@ std::vector<Ignore> user_rules(const std::vector<std::string>& files, const std:
   return all;
 }
 
-void write_report(const std::string& format, const std::string& output, const LeakReport& report) {
-  const auto write = [&](std::ostream& out) {
-    if (format == "json") {
-      write_json(out, report);
-    } else {
-      write_text(out, report);
+bool is_report_format(std::string_view format) { return format == "text" || format == "json" || format == "junit"; }
+
+std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats, const std::string& output) {
+  std::vector<ReportTarget> targets;
+  bool output_used = false;
+  for (const std::string& value : formats) {
+    const std::size_t colon = value.find(':');
+    ReportTarget target{value.substr(0, colon), colon == std::string::npos ? std::string() : value.substr(colon + 1)};
+    if (!is_report_format(target.format)) {
+      throw Error(ErrorKind::usage, fmt::format("--format {}: the format must be text, json or junit", value));
     }
-  };
-  if (output.empty() || output == "-") {
+    if (target.file.empty() && !output.empty() && output != "-" && !output_used) {
+      target.file = output;
+      output_used = true;
+    }
+    targets.push_back(std::move(target));
+  }
+  if (targets.empty()) targets.push_back({"text", output == "-" ? std::string() : output});
+  const auto to_stdout = std::count_if(targets.begin(), targets.end(), [](const ReportTarget& t) { return t.file.empty(); });
+  if (to_stdout > 1) {
+    throw Error(ErrorKind::usage, "only one report can go to stdout: give the others a file, e.g. --format junit:leaks.xml");
+  }
+  return targets;
+}
+
+namespace {
+
+void write_to(const ReportTarget& target, const std::function<void(std::ostream&)>& write) {
+  if (target.file.empty() || target.file == "-") {
     write(std::cout);
     std::cout << std::flush;
     return;
   }
-  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  std::ofstream out(target.file, std::ios::binary | std::ios::trunc);
   write(out);
   out.close();
-  if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the report to {}", output));
+  if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the {} report to {}", target.format, target.file));
+}
+
+}  // namespace
+
+void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& report, const JunitOptions& junit) {
+  for (const ReportTarget& target : targets) {
+    write_to(target, [&](std::ostream& out) {
+      if (target.format == "json") {
+        write_json(out, report);
+      } else if (target.format == "junit") {
+        write_junit(out, report, junit);
+      } else {
+        write_text(out, report);
+      }
+    });
+  }
+}
+
+void write_error_reports(const std::vector<ReportTarget>& targets, std::string_view message, std::string_view details,
+                         const JunitOptions& junit) {
+  for (const ReportTarget& target : targets) {
+    if (target.format != "junit" || target.file.empty()) continue;
+    write_to(target, [&](std::ostream& out) { write_junit_error(out, message, details, junit); });
+  }
 }
 
 void warn_unused_ignores(const LeakReport& report) {

@@ -15,9 +15,30 @@ namespace goleakcheck::cli {
 // Throws Error(usage) for a bad rule, before anything is launched.
 std::vector<Ignore> user_rules(const std::vector<std::string>& files, const std::vector<std::string>& rules);
 
-// Writes `report` as `format` (text or json) to `output` (empty or "-":
-// stdout). Throws Error(io) when the file cannot be written.
-void write_report(const std::string& format, const std::string& output, const LeakReport& report);
+// Where a report goes, and as what: text, json or junit, to a file or, with
+// an empty file, to stdout.
+struct ReportTarget {
+  std::string format;
+  std::string file;
+};
+
+// The formats the report formats name: "--format FORMAT[:FILE]", given
+// once or more; `output` (--output) is the file of the one given without a
+// file, when there is one. At most one target may be stdout. Throws
+// Error(usage) otherwise.
+std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats, const std::string& output);
+
+// Writes `report` to every target. Throws Error(io) when a file cannot be
+// written.
+void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& report, const JunitOptions& junit);
+
+// When the check could not be made: the JUnit targets get a testcase with
+// that <error>, so that CI shows it; the others get nothing.
+void write_error_reports(const std::vector<ReportTarget>& targets, std::string_view message, std::string_view details,
+                         const JunitOptions& junit);
+
+// The names a --format value may start with.
+bool is_report_format(std::string_view format);
 
 // On stderr, each of the user's rules that matched no goroutine.
 void warn_unused_ignores(const LeakReport& report);

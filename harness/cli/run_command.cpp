@@ -18,7 +18,11 @@
 
 namespace goleakcheck::cli {
 
-ExitCode run(const RunOptions& options) {
+
+namespace {
+
+ExitCode check_and_report(const RunOptions& options, const std::vector<ReportTarget>& targets,
+                          const JunitOptions& junit) {
   CheckOptions check_options;
   check_options.settle = options.settle;
   check_options.fetch = options.fetch;
@@ -70,8 +74,23 @@ ExitCode run(const RunOptions& options) {
   if (program) program->stop();
   stop_adopted_orphans();  // what a scenario left behind, setsid or not (main does it too, on errors)
   if (options.warn_unused_ignores) warn_unused_ignores(report);
-  write_report(options.format, options.output, report);
+  write_reports(targets, report, junit);
   return report.clean() ? ExitCode::clean : ExitCode::leaks;
+}
+
+}  // namespace
+
+ExitCode run(const RunOptions& options) {
+  const std::vector<ReportTarget> targets = report_targets(options.formats, options.output);
+  JunitOptions junit;
+  junit.per_group = options.junit_per_group;
+  try {
+    return check_and_report(options, targets, junit);
+  } catch (const Error& e) {
+    wait_if_interrupted();
+    write_error_reports(targets, e.what(), e.details(), junit);
+    throw;
+  }
 }
 
 }  // namespace goleakcheck::cli

@@ -34,8 +34,9 @@ struct RunOptions {
   bool no_default_ignores = false;
   bool warn_unused_ignores = false;
   bool idle_connections_are_leaks = false;
-  std::string format = "text";  // text | json
-  std::string output;  // empty: stdout
+  std::vector<std::string> formats;  // --format FORMAT[:FILE], repeatable; none: text
+  std::string output;                // --output: the file of the one without a file
+  bool junit_per_group = false;
 };
 
 // clean or leaks. Throws Error when the check could not be made.

@@ -14,6 +14,8 @@ PACKAGES=(
   libfmt-dev nlohmann-json3-dev libcli11-dev
   libre2-dev                             # ignore-rule regexes: linear time, no back-references
   libgtest-dev libgmock-dev
+  rapidjson-dev                          # the streamed JSON writer
+  libxml2-utils                          # xmllint: the JUnit report is checked against its schema
   golang-1.19-go                         # a second, older toolchain for the dump-format conformance tests
 )
 

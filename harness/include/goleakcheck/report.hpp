@@ -160,6 +160,23 @@ void write_text(std::ostream& out, const LeakReport& report);
 // Invalid UTF-8 in names or labels is replaced, never thrown on.
 void write_json(std::ostream& out, const LeakReport& report);
 
+// JUnit XML for CI (Jenkins' JUnit plugin, GitLab): one testsuite, and one
+// testcase for the check (a <failure> when it found leaks, its message the
+// report's first line and its text the whole report), or with `per_group`
+// one testcase per leak group, numbered so that names are unique. Always at
+// least one testcase. Attribute and text are escaped; bytes XML forbids
+// become U+FFFD. tests/junit/junit.xsd is the contract.
+struct JunitOptions {
+  std::string suite = "goleakcheck";
+  std::string name = "no goroutine leaks";  // the testcase without per_group
+  bool per_group = false;
+};
+void write_junit(std::ostream& out, const LeakReport& report, const JunitOptions& options = {});
+// The same when the check could not be made: one testcase with an <error>.
+void write_junit_error(std::ostream& out, std::string_view message, std::string_view details,
+                       const JunitOptions& options = {});
+std::string render_junit(const LeakReport& report, const JunitOptions& options = {});
+
 // write_text and write_json into a string, for assertion messages and tests.
 std::string render_text(const LeakReport& report);
 std::string render_json(const LeakReport& report);
