@@ -137,11 +137,14 @@ ExitCode parse(const ParseOptions& options) {
   // One pass: records are summarised or written as they are read, never
   // all kept.
   DumpSummary summary;
-  GoroutineJsonStream json_records(std::cout);
+  // Made only for JSON, and only once the input is known to be a dump: it
+  // opens its array at once.
+  std::optional<GoroutineJsonStream> json_records;
   std::vector<Piece> whole(1);
   DumpReader dump = whole[0].reader([&](const Goroutine& g) {
     if (json) {
-      json_records.add(g);
+      if (!json_records) json_records.emplace(std::cout);
+      json_records->add(g);
     } else {
       summary.add(g);
     }
@@ -169,7 +172,8 @@ ExitCode parse(const ParseOptions& options) {
   whole[0].end = dump.finish(cut);
   check_and_warn(options.source, whole);
   if (json) {
-    json_records.finish();
+    if (!json_records) json_records.emplace(std::cout);
+    json_records->finish();
   } else {
     write_summary(std::cout, std::move(summary), whole[0].end);
   }

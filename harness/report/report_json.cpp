@@ -1,236 +1,343 @@
+// The JSON writers: the leak report, the records of a dump, a profile and
+// an analysis. Each is written as it is walked (report/json_writer.hpp),
+// never built as a tree: memory stays flat in the number of records, and a
+// 64 MiB dump's records are written at the speed of the dump's reading.
+// The report's fields are documented in harness/README.md ("The JSON
+// report"); kReportSchemaVersion changes when a field changes meaning or
+// goes away.
 #include <ostream>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "goleakcheck/hints.hpp"
 #include "goleakcheck/report.hpp"
-#include "goleakcheck/user_code.hpp"
-#include "report/source_lines.hpp"
 #include "goleakcheck/summary.hpp"
+#include "goleakcheck/user_code.hpp"
+#include "report/json_writer.hpp"
+#include "report/source_lines.hpp"
 
 namespace goleakcheck {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using detail::JsonWriter;
 
-Json to_json(const Frame& frame) {
-  return Json{{"function", frame.function}, {"file", frame.file}, {"line", frame.line}};
+constexpr int kReportSchemaVersion = 1;
+
+void write_frame_fields(JsonWriter& w, const Frame& frame) {
+  w.field("function", frame.function);
+  w.field("file", frame.file);
+  w.field("line", frame.line);
 }
 
-Json creator_json(const std::optional<Frame>& created_by, std::optional<std::uint64_t> creator_id) {
-  if (!created_by) return nullptr;
-  Json json = to_json(*created_by);
-  json["goroutine"] = creator_id ? Json(*creator_id) : Json(nullptr);
-  return json;
+void write_frame(JsonWriter& w, const Frame& frame) {
+  w.start_object();
+  write_frame_fields(w, frame);
+  w.end_object();
 }
 
-Json to_json(const std::vector<Frame>& frames) {
-  Json array = Json::array();
-  for (const Frame& frame : frames) array.push_back(to_json(frame));
-  return array;
+void write_frame_or_null(JsonWriter& w, const Frame* frame) {
+  if (frame == nullptr) {
+    w.null();
+  } else {
+    write_frame(w, *frame);
+  }
 }
 
-Json or_null(std::string_view text) { return text.empty() ? Json(nullptr) : Json(text); }
+void write_frames(JsonWriter& w, const std::vector<Frame>& frames) {
+  w.start_array();
+  for (const Frame& f : frames) write_frame(w, f);
+  w.end_array();
+}
+
+void write_creator(JsonWriter& w, const std::optional<Frame>& created_by, std::optional<std::uint64_t> creator_id) {
+  if (!created_by) {
+    w.null();
+    return;
+  }
+  w.start_object();
+  write_frame_fields(w, *created_by);
+  w.field("goroutine", creator_id);
+  w.end_object();
+}
 
 // {"key": "value", ...} in the runtime's order (by key).
-Json to_json(const std::vector<Label>& labels) {
-  Json object = Json::object();
-  for (const Label& label : labels) object[std::string(label.key)] = label.value;
-  return object;
+void write_labels(JsonWriter& w, const std::vector<Label>& labels) {
+  w.start_object();
+  for (const Label& label : labels) w.field(label.key, label.value);
+  w.end_object();
 }
 
-// Label values and paths may hold any bytes: invalid UTF-8 is replaced
-// (U+FFFD) rather than lose the whole report to an exception.
-std::string dump(const Json& json, int indent) {
-  return json.dump(indent, ' ', false, Json::error_handler_t::replace);
-}
-
-Json to_json(const Goroutine& g) {
-  Json ancestors = Json::array();
+void write_goroutine(JsonWriter& w, const Goroutine& g) {
+  w.start_object();
+  w.field("id", g.id);
+  w.field("state", g.state);
+  w.field("wait_minutes", g.wait_minutes);
+  w.field("locked_to_thread", g.locked_to_thread);
+  w.field("leaked_marker", g.leaked_marker);
+  w.field("synctest_bubble", g.synctest_bubble);
+  w.key("labels");
+  write_labels(w, g.labels);
+  w.key("unreadable_header");
+  w.string_or_null(g.unreadable_header);
+  w.key("frames");
+  write_frames(w, g.frames);
+  w.field("frames_elided", g.frames_elided);
+  w.field("elided_frame_count", g.elided_frame_count);
+  w.key("created_by");
+  write_creator(w, g.created_by, g.creator_id);
+  w.key("ancestors");
+  w.start_array();
   for (const Ancestor& a : g.ancestors) {
-    ancestors.push_back(Json{{"goroutine", a.id}, {"frames", to_json(a.frames)}, {"created_by", creator_json(a.created_by, {})}});
+    w.start_object();
+    w.field("goroutine", a.id);
+    w.key("frames");
+    write_frames(w, a.frames);
+    w.key("created_by");
+    write_creator(w, a.created_by, std::nullopt);
+    w.end_object();
   }
-  const Frame* site = g.blocking_site();
-  return Json{{"id", g.id},
-              {"state", g.state},
-              {"wait_minutes", g.wait_minutes ? Json(*g.wait_minutes) : Json(nullptr)},
-              {"locked_to_thread", g.locked_to_thread},
-              {"leaked_marker", g.leaked_marker},
-              {"synctest_bubble", g.synctest_bubble ? Json(*g.synctest_bubble) : Json(nullptr)},
-              {"labels", to_json(g.labels)},
-              {"unreadable_header", or_null(g.unreadable_header)},
-              {"frames", to_json(g.frames)},
-              {"frames_elided", g.frames_elided},
-              {"elided_frame_count", g.elided_frame_count},
-              {"created_by", creator_json(g.created_by, g.creator_id)},
-              {"ancestors", std::move(ancestors)},
-              {"blocking_site", site != nullptr ? to_json(*site) : Json(nullptr)},
-              {"innermost_frame", g.frames.empty() ? Json(nullptr) : to_json(g.frames.front())},
-              {"partial", g.partial}};
+  w.end_array();
+  w.key("blocking_site");
+  write_frame_or_null(w, g.blocking_site());
+  w.key("innermost_frame");
+  write_frame_or_null(w, g.frames.empty() ? nullptr : &g.frames.front());
+  w.field("partial", g.partial);
+  w.end_object();
 }
 
-Json to_json(const StackCount& stack, Json count) {
-  const Frame* site = stack.blocking_site();
-  return Json{{"count", std::move(count)},
-              {"labels", to_json(stack.labels)},
-              {"frames", to_json(stack.frames)},
-              {"blocking_site", site != nullptr ? to_json(*site) : Json(nullptr)}};
+void write_goroutines(JsonWriter& w, const std::vector<Goroutine>& goroutines) {
+  w.start_array();
+  for (const Goroutine& g : goroutines) {
+    write_goroutine(w, g);
+    w.flush_if_full();
+  }
+  w.end_array();
 }
 
-Json to_json(const std::vector<Goroutine>& goroutines) {
-  Json array = Json::array();
-  for (const Goroutine& g : goroutines) array.push_back(to_json(g));
-  return array;
+void write_stack(JsonWriter& w, const StackCount& stack, std::uint64_t count) {
+  w.field("count", count);
+  w.key("labels");
+  write_labels(w, stack.labels);
+  w.key("frames");
+  write_frames(w, stack.frames);
+  w.key("blocking_site");
+  write_frame_or_null(w, stack.blocking_site());
 }
+
+// "your_code" and "hint" of a group, as the text report shows them.
+void write_lead(JsonWriter& w, const LeakGroup& group, const UserCode& user, detail::SourceLines* sources) {
+  const UserOrigin origin = user_origin(group.example, user);
+  w.key("your_code");
+  if (origin.frame == nullptr) {
+    w.null();
+  } else {
+    w.start_object();
+    write_frame_fields(w, *origin.frame);
+    w.field("started_it", origin.started_it);
+    w.key("through");
+    w.start_array();
+    for (const Frame* f : origin.through) write_frame(w, *f);
+    w.end_array();
+    w.end_object();
+  }
+  const Frame* site = group.example.blocking_site();
+  const std::string_view line =
+      site != nullptr && sources != nullptr ? sources->text(std::string(site->file), site->line) : std::string_view();
+  w.key("hint");
+  if (const std::optional<LeakHint> hint = leak_hint(group.example, origin, line)) {
+    w.start_object();
+    w.field("pattern", hint->pattern);
+    w.field("why", std::string_view(hint->why));
+    w.field("fix", hint->fix);
+    w.end_object();
+  } else {
+    w.null();
+  }
+}
+
+double milliseconds(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 }  // namespace
 
+GoroutineJsonStream::GoroutineJsonStream(std::ostream& out) : writer_(std::make_unique<detail::JsonWriter>(out)) {
+  writer_->start_array();
+}
+GoroutineJsonStream::~GoroutineJsonStream() = default;
+
 void GoroutineJsonStream::add(const Goroutine& g) {
-  // The same text as the whole array dumped with an indent of 2, without
-  // ever holding the whole array: each record one level deeper.
-  const std::string record = dump(to_json(g), 2);
-  out_ << (records_ == 0 ? "[\n" : ",\n") << "  ";
-  std::size_t from = 0;
-  for (std::size_t newline; (newline = record.find('\n', from)) != std::string::npos; from = newline + 1) {
-    out_.write(record.data() + from, static_cast<std::streamsize>(newline + 1 - from)) << "  ";
-  }
-  out_.write(record.data() + from, static_cast<std::streamsize>(record.size() - from));
-  ++records_;
+  write_goroutine(*writer_, g);
+  writer_->flush_if_full();
 }
 
-void GoroutineJsonStream::finish() { out_ << (records_ == 0 ? "[]\n" : "\n]\n"); }
+void GoroutineJsonStream::finish() {
+  writer_->end_array();
+  writer_->finish();
+}
 
 void write_profile_json(std::ostream& out, const Profile& profile) {
-  Json stacks = Json::array();
-  for (const StackCount& stack : profile.stacks) stacks.push_back(to_json(stack, stack.count));
-  const Json json{{"profile", or_null(profile.name)},
-                  {"total", profile.total ? Json(*profile.total) : Json(nullptr)},
-                  {"truncated", profile.truncated},
-                  {"stacks", std::move(stacks)}};
-  out << dump(json, 2) << "\n";
+  JsonWriter w(out);
+  w.start_object();
+  w.key("profile");
+  w.string_or_null(profile.name);
+  w.field("total", profile.total);
+  w.field("truncated", profile.truncated);
+  w.key("stacks");
+  w.start_array();
+  for (const StackCount& stack : profile.stacks) {
+    w.start_object();
+    write_stack(w, stack, stack.count);
+    w.end_object();
+    w.flush_if_full();
+  }
+  w.end_array();
+  w.end_object();
+  w.finish();
 }
 
 void write_analysis_json(std::ostream& out, const SiteAnalysis& a, std::size_t top) {
-  Json groups = Json::array();
+  JsonWriter w(out);
   detail::SourceLines sources;
+  w.start_object();
+  w.field("goroutines", a.goroutines);
+  w.field("blocked", a.blocked);
+  w.field("idle_connections", a.idle_connections);
+  w.field("unreadable", a.unreadable);
+  w.field("truncated", a.truncated);
+  w.field("sites", a.groups.size());
+  w.field("flagged", a.flagged_count());
+  w.field("min_count", a.min_count);
+  w.field("min_minutes", a.min_minutes);
+  w.key("groups");
+  w.start_array();
   for (std::size_t i = 0; i < a.groups.size() && i < top; ++i) {
     const LeakGroup& group = a.groups[i];
-    const UserOrigin origin = user_origin(group.example, a.user_code);
-    const Frame* site = group.example.blocking_site();
-    const std::string_view line = site != nullptr ? sources.text(std::string(site->file), site->line) : std::string_view();
-    const std::optional<LeakHint> hint = leak_hint(group.example, origin, line);
-    groups.push_back(Json{{"flagged", static_cast<bool>(a.flagged[i])},
-                          {"count", group.count()},
-                          {"state", group.state},
-                          {"max_wait_minutes", group.max_wait_minutes ? Json(*group.max_wait_minutes) : Json(nullptr)},
-                          {"blocking_site", to_json(group.blocking_site)},
-                          {"created_by", creator_json(group.created_by, group.example.creator_id)},
-                          {"your_code", origin.frame != nullptr ? to_json(*origin.frame) : Json(nullptr)},
-                          {"hint", hint ? Json{{"pattern", hint->pattern}, {"why", hint->why}, {"fix", hint->fix}}
-                                        : Json(nullptr)}});
+    w.start_object();
+    w.field("flagged", static_cast<bool>(a.flagged[i]));
+    w.field("count", group.count());
+    w.field("state", group.state);
+    w.field("max_wait_minutes", group.max_wait_minutes);
+    w.key("blocking_site");
+    write_frame(w, group.blocking_site);
+    w.key("created_by");
+    write_creator(w, group.created_by, group.example.creator_id);
+    write_lead(w, group, a.user_code, &sources);
+    w.end_object();
   }
-  Json by_user = Json::array();
+  w.end_array();
+  w.key("by_user_frame");
+  w.start_array();
   for (std::size_t i = 0; i < a.by_user_frame.size() && i < top; ++i) {
-    Json frame = to_json(a.by_user_frame[i].first);
-    frame["count"] = a.by_user_frame[i].second;
-    by_user.push_back(std::move(frame));
+    w.start_object();
+    write_frame_fields(w, a.by_user_frame[i].first);
+    w.field("count", a.by_user_frame[i].second);
+    w.end_object();
   }
-  const Json json{{"goroutines", a.goroutines},
-                  {"blocked", a.blocked},
-                  {"idle_connections", a.idle_connections},
-                  {"unreadable", a.unreadable},
-                  {"truncated", a.truncated},
-                  {"sites", a.groups.size()},
-                  {"flagged", a.flagged_count()},
-                  {"min_count", a.min_count},
-                  {"min_minutes", a.min_minutes},
-                  {"groups", std::move(groups)},
-                  {"by_user_frame", std::move(by_user)}};
-  out << dump(json, 2) << "\n";
+  w.end_array();
+  w.end_object();
+  w.finish();
 }
 
 void write_json(std::ostream& out, const LeakReport& report) {
-  Json groups = Json::array();
+  JsonWriter w(out);
   detail::SourceLines sources;
+  w.start_object();
+  w.field("schema_version", kReportSchemaVersion);
+  w.field("verdict", report.clean() ? "clean" : "leak");
+  w.key("leaks");
+  write_goroutines(w, report.leaks);
+  w.key("groups");
+  w.start_array();
   for (const LeakGroup& group : report.groups) {
-    const UserOrigin origin = user_origin(group.example, report.user_code);
-    const Frame* site = group.example.blocking_site();
-    Json your_code = nullptr;
-    if (origin.frame != nullptr) {
-      your_code = to_json(*origin.frame);
-      your_code["started_it"] = origin.started_it;
-      Json through = Json::array();
-      for (const Frame* f : origin.through) through.push_back(to_json(*f));
-      your_code["through"] = std::move(through);
-    }
-    Json hint = nullptr;
-    const std::string_view blocking_line =
-        site != nullptr && report.read_sources ? sources.text(std::string(site->file), site->line) : std::string_view();
-    if (const std::optional<LeakHint> h = leak_hint(group.example, origin, blocking_line)) {
-      hint = Json{{"pattern", h->pattern}, {"why", h->why}, {"fix", h->fix}};
-    }
-    groups.push_back(Json{{"count", group.count()},
-                          {"state", group.state},
-                          {"blocking_site", to_json(group.blocking_site)},
-                          {"created_by", creator_json(group.created_by, group.example.creator_id)},
-                          {"your_code", std::move(your_code)},
-                          {"hint", std::move(hint)},
-                          {"labels", to_json(group.example.labels)},
-                          {"proven", group.proven},
-                          {"ids", group.ids}});
+    w.start_object();
+    w.field("count", group.count());
+    w.field("state", group.state);
+    w.key("blocking_site");
+    write_frame(w, group.blocking_site);
+    w.key("created_by");
+    write_creator(w, group.created_by, group.example.creator_id);
+    write_lead(w, group, report.user_code, report.read_sources ? &sources : nullptr);
+    w.key("labels");
+    write_labels(w, group.example.labels);
+    w.field("proven", group.proven);
+    w.key("ids");
+    w.start_array();
+    for (const std::uint64_t id : group.ids) w.number(id);
+    w.end_array();
+    w.end_object();
+    w.flush_if_full();
   }
-  Json growth = Json::array();
-  for (const GroupGrowth& g : report.growth) {
-    growth.push_back(Json{{"growth", describe(g.growth)},
-                          {"fails", g.fails()},
-                          {"per_run", g.per_run()},
-                          {"counts", g.counts},
-                          {"state", g.group.state},
-                          {"blocking_site", to_json(g.group.blocking_site)},
-                          {"created_by", creator_json(g.group.created_by, g.group.example.creator_id)},
-                          {"idle_connection", g.idle_connection},
-                          {"proven", g.proven},
-                          {"ids", g.group.ids}});
-  }
-  Json grown = Json::array();
+  w.end_array();
+  w.key("ids_not_compared");
+  w.string_or_null(report.ids_not_compared);
+  w.key("grown_stacks");
+  w.start_array();
   for (const StackGrowth& growth : report.grown_stacks) {
-    Json stack = to_json(growth.stack, growth.growth());
-    stack["before"] = growth.before;
-    stack["after"] = growth.after;
-    grown.push_back(std::move(stack));
+    w.start_object();
+    write_stack(w, growth.stack, growth.growth());
+    w.field("before", growth.before);
+    w.field("after", growth.after);
+    w.end_object();
   }
-  Json ignore_rules = Json::array();
+  w.end_array();
+  w.key("still_running");
+  write_goroutines(w, report.still_running);
+  w.key("idle_connections");
+  write_goroutines(w, report.idle_connections);
+  w.field("ignored", report.ignored);
+  w.field("first_seen_last", report.first_seen_last);
+  w.key("ignore_rules");
+  w.start_array();
   for (const auto& use : report.ignore_uses) {
-    ignore_rules.push_back(Json{{"rule", use.rule}, {"origin", use.origin}, {"hits", use.hits}});
+    w.start_object();
+    w.field("rule", std::string_view(use.rule));
+    w.field("origin", std::string_view(use.origin));
+    w.field("hits", use.hits);
+    w.end_object();
   }
-  const Json json{
-      {"verdict", report.clean() ? "clean" : "leak"},
-      {"leaks", to_json(report.leaks)},
-      {"groups", std::move(groups)},
-      {"ids_not_compared", or_null(report.ids_not_compared)},
-      {"grown_stacks", std::move(grown)},
-      {"still_running", to_json(report.still_running)},
-      {"idle_connections", to_json(report.idle_connections)},
-      {"ignored", report.ignored},
-      {"first_seen_last", report.first_seen_last},
-      {"ignore_rules", ignore_rules},
-      {"runs", report.runs},
-      {"warmup_runs", report.warmup_runs},
-      {"growth", std::move(growth)},
-      {"proof", or_null(report.proof)},
-      {"decided_by_proof", report.decided_by_proof},
-      {"baseline_not_quiet", or_null(report.baseline_not_quiet)},
-      {"stats",
-       {{"baseline_goroutines", report.baseline_goroutines},
-        {"final_goroutines", report.final_goroutines},
-        {"snapshots", report.snapshots},
-        {"elapsed_ms", std::chrono::duration<double, std::milli>(report.elapsed).count()},
-        {"settle_ms", report.settle.count()},
-        {"baseline_quiet_wait_ms", std::chrono::duration<double, std::milli>(report.baseline_quiet_wait).count()}}},
-  };
-  out << dump(json, 2) << "\n";
+  w.end_array();
+  w.field("runs", report.runs);
+  w.field("warmup_runs", report.warmup_runs);
+  w.key("growth");
+  w.start_array();
+  for (const GroupGrowth& g : report.growth) {
+    w.start_object();
+    w.field("growth", describe(g.growth));
+    w.field("fails", g.fails());
+    w.field("per_run", g.per_run());
+    w.key("counts");
+    w.start_array();
+    for (const std::size_t c : g.counts) w.number(static_cast<std::uint64_t>(c));
+    w.end_array();
+    w.field("state", g.group.state);
+    w.key("blocking_site");
+    write_frame(w, g.group.blocking_site);
+    w.key("created_by");
+    write_creator(w, g.group.created_by, g.group.example.creator_id);
+    w.field("idle_connection", g.idle_connection);
+    w.field("proven", g.proven);
+    w.key("ids");
+    w.start_array();
+    for (const std::uint64_t id : g.group.ids) w.number(id);
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  w.key("proof");
+  w.string_or_null(report.proof);
+  w.field("decided_by_proof", report.decided_by_proof);
+  w.key("baseline_not_quiet");
+  w.string_or_null(report.baseline_not_quiet);
+  w.key("stats");
+  w.start_object();
+  w.field("baseline_goroutines", report.baseline_goroutines);
+  w.field("final_goroutines", report.final_goroutines);
+  w.field("snapshots", report.snapshots);
+  w.field("elapsed_ms", milliseconds(report.elapsed));
+  w.field("settle_ms", static_cast<std::int64_t>(report.settle.count()));
+  w.field("baseline_quiet_wait_ms", milliseconds(report.baseline_quiet_wait));
+  w.end_object();
+  w.end_object();
+  w.finish();
 }
 
 std::string render_json(const LeakReport& report) {

@@ -238,12 +238,18 @@ LeakReport Checker::check(const Baseline& baseline) const {
                               });
       const bool last = sorted.settled() || all_proven || !backoff.has_room_for(poll_time);
       const auto seen_at = Clock::now();
-      for (const Goroutine* g : sorted.blocked) first_seen.try_emplace(g->id, seen_at);
+      // The first poll's goroutines were there when the scenario ended: the
+      // scenario's own, always judged. Later polls may find new ones.
+      const bool first_poll = report.snapshots == 1;
+      for (const Goroutine* g : sorted.blocked) {
+        first_seen.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
+      }
       if (!last) return false;
       // Out of time with goroutines still blocked: a leak is one seen to
-      // stay. One first seen only just now, after the scenario (a
-      // program's per-tick worker, say), has not been given the time to
-      // end: it is named in a note, not judged. Proven ones need no wait.
+      // stay. One that started after the scenario and was first seen only
+      // just now (a program's per-tick worker, say) has not been given the
+      // time to end: it is named in a note, not judged. Proven ones need
+      // no wait.
       NewGoroutines judged = sorted;
       if (!all_proven) {
         const auto stayed_since = seen_at - std::min<Clock::duration>(options_.settle / 2, kLeastStay);

@@ -217,6 +217,17 @@ TEST(SettleDeadline, NoPollIsStartedThatWouldEndPastIt) {
   EXPECT_THAT(render_text(report), HasSubstr("of 600ms settle time"));
 }
 
+// When the first poll is also the last (a dump slower than the settle
+// time), everything it saw is the scenario's and is judged: never a
+// "clean" for want of a second look.
+TEST(SettleDeadline, AFirstPollThatIsAlsoTheLastJudgesEverythingItSaw) {
+  const LeakReport report = check(test::leakyservice({"-goroutine-dump-delay", "300ms"}), settle(milliseconds(200)),
+                                  get("/ncast"));
+  EXPECT_EQ(report.snapshots, 1u);
+  EXPECT_EQ(report.leak_count(), 2u) << render_text(report);
+  EXPECT_EQ(report.first_seen_last, 0u);
+}
+
 // --- HTTP/2 -----------------------------------------------------------------
 
 class Http2Test : public ::testing::TestWithParam<const char*> {};

@@ -59,10 +59,11 @@ struct LeakReport {
   // New goroutines still running, runnable or in a system call: shown as a
   // warning, never a failure.
   std::vector<Goroutine> still_running;
-  // New blocked goroutines first seen less than 100 ms (or half the settle
-  // time) before the check ran out of time: started after the scenario,
-  // and not yet given the time to end (a program's per-tick work). Not
-  // judged: a leak is one seen to stay.
+  // New blocked goroutines that the first poll after the scenario did not
+  // see, first seen less than 100 ms (or half the settle time) before the
+  // check ran out of time: started after the scenario, and not yet given
+  // the time to end (a program's per-tick work). Not judged: a leak is one
+  // seen to stay. Those the first poll saw are always judged.
   std::size_t first_seen_last = 0;
   // New goroutines that are idle kept-alive HTTP connections: not leaks by
   // themselves (CheckOptions::idle_connections_are_leaks).

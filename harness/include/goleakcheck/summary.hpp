@@ -18,6 +18,10 @@
 
 namespace goleakcheck {
 
+namespace detail {
+class JsonWriter;
+}
+
 // A dump at a glance, collected record by record (DumpReader's streaming
 // form): goroutines per state and the blocked ones grouped.
 struct DumpSummary {
@@ -40,13 +44,13 @@ void write_summary(std::ostream& out, DumpSummary summary, const Snapshot& dump,
 // stays a stream. finish() closes the array; `out` must outlive the stream.
 class GoroutineJsonStream {
  public:
-  explicit GoroutineJsonStream(std::ostream& out) : out_(out) {}
+  explicit GoroutineJsonStream(std::ostream& out);
+  ~GoroutineJsonStream();
   void add(const Goroutine& g);
   void finish();
 
  private:
-  std::ostream& out_;
-  std::size_t records_ = 0;
+  std::unique_ptr<detail::JsonWriter> writer_;
 };
 
 // One dump from production judged LeakProf-style (goleakcheck analyze):
