@@ -34,13 +34,13 @@ void add_report_options(CLI::App* command, std::vector<std::string>& formats, st
                         bool& junit_per_group) {
   command
       ->add_option("--format", formats,
-                   "report format: text, json or junit, each to stdout or to FILE with FORMAT:FILE (repeatable, e.g. "
-                   "--format text --format junit:leaks.xml)")
+                   "report format: text, json, junit or html, each to stdout or to FILE with FORMAT:FILE (repeatable, "
+                   "e.g. --format text --format junit:leaks.xml --format html:leaks.html)")
       ->allow_extra_args(false)
       ->check([](const std::string& value) {
         return goleakcheck::cli::is_report_format(value.substr(0, value.find(':')))
                    ? std::string()
-                   : "'" + value + "' is no format: give text, json or junit";
+                   : "'" + value + "' is no format: give text, json, junit or html";
       });
   command->add_option("-o,--output", output, "write the report given without a FILE to FILE (default stdout)");
   command->add_flag("--junit-per-group", junit_per_group, "in JUnit, one testcase per leak group");

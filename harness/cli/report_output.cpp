@@ -22,7 +22,9 @@ std::vector<Ignore> user_rules(const std::vector<std::string>& files, const std:
   return all;
 }
 
-bool is_report_format(std::string_view format) { return format == "text" || format == "json" || format == "junit"; }
+bool is_report_format(std::string_view format) {
+  return format == "text" || format == "json" || format == "junit" || format == "html";
+}
 
 std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats, const std::string& output) {
   std::vector<ReportTarget> targets;
@@ -31,7 +33,7 @@ std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats
     const std::size_t colon = value.find(':');
     ReportTarget target{value.substr(0, colon), colon == std::string::npos ? std::string() : value.substr(colon + 1)};
     if (!is_report_format(target.format)) {
-      throw Error(ErrorKind::usage, fmt::format("--format {}: the format must be text, json or junit", value));
+      throw Error(ErrorKind::usage, fmt::format("--format {}: the format must be text, json, junit or html", value));
     }
     if (target.file.empty() && !output.empty() && output != "-" && !output_used) {
       target.file = output;
@@ -70,6 +72,8 @@ void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& r
         write_json(out, report);
       } else if (target.format == "junit") {
         write_junit(out, report, junit);
+      } else if (target.format == "html") {
+        write_html(out, report);
       } else {
         write_text(out, report);
       }

@@ -16,6 +16,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   rapidjson-dev                          # the streamed JSON writer
   libxml2-utils                          # xmllint: the JUnit report is checked against its schema
+  chromium                               # a real headless browser for the HTML report's test
   golang-1.19-go                         # a second, older toolchain for the dump-format conformance tests
 )
 

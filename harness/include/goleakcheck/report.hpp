@@ -178,6 +178,12 @@ void write_junit_error(std::ostream& out, std::string_view message, std::string_
                        const JunitOptions& options = {});
 std::string render_junit(const LeakReport& report, const JunitOptions& options = {});
 
+// One self-contained HTML page for CI artifacts: no network, the verdict,
+// each group with its counts, your code, quoted lines, hint and labels, its
+// stack folded to your frames (the whole stack a click away).
+void write_html(std::ostream& out, const LeakReport& report);
+std::string render_html(const LeakReport& report);
+
 // write_text and write_json into a string, for assertion messages and tests.
 std::string render_text(const LeakReport& report);
 std::string render_json(const LeakReport& report);
