@@ -116,6 +116,30 @@ struct GroupContext {
   detail::SourceLines* sources = nullptr;
 };
 
+// Prose at most 100 columns wide, for CI logs: `lead` starts the first
+// line and, as spaces, every other one. A word longer than a line (a path)
+// stands alone on its line.
+void write_wrapped(Out out, std::string_view lead, std::string_view text) {
+  constexpr std::size_t kWidth = 100;
+  const std::string indent(lead.size(), ' ');
+  std::string line(lead);
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t space = text.find(' ', at);
+    const std::string_view word = text.substr(at, space == std::string_view::npos ? std::string_view::npos : space - at);
+    const bool line_has_words = line.size() > indent.size();
+    if (line_has_words && line.size() + 1 + word.size() > kWidth) {
+      fmt::format_to(out, "{}\n", line);
+      line = indent;
+    }
+    if (line.size() > indent.size()) line += ' ';
+    line.append(word);
+    if (space == std::string_view::npos) break;
+    at = space + 1;
+  }
+  fmt::format_to(out, "{}\n", line);
+}
+
 // Where the user's code is in the group's story, when that is not the
 // blocking site already shown; its line quoted; and the pattern it looks like.
 void write_user_code(Out out, const LeakGroup& group, const GroupContext& context) {
@@ -146,7 +170,8 @@ void write_user_code(Out out, const LeakGroup& group, const GroupContext& contex
       context.sources != nullptr && site != nullptr ? context.sources->text(std::string(site->file), site->line)
                                                     : std::string_view();
   if (const std::optional<LeakHint> hint = leak_hint(group.example, origin, blocking_line)) {
-    fmt::format_to(out, "    hint        {}: {}.\n                fix: {}.\n", hint->pattern, hint->why, hint->fix);
+    write_wrapped(out, "    hint        ", fmt::format("{}: {}.", hint->pattern, hint->why));
+    write_wrapped(out, "                ", fmt::format("fix: {}.", hint->fix));
   }
 }
 

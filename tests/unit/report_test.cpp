@@ -66,9 +66,11 @@ TEST(RenderText, PointsAtTheBlockingLineAndTheCreator) {
                               "    blocked at  main.ncastPattern.func1 /work/main/examples/leakyservice/ncast.go:17\n"
                               "    created by  main.ncastPattern /work/main/examples/leakyservice/ncast.go:16\n"
                               "    hint        orphaned_sender: it blocks sending on a channel that nothing receives "
-                              "from any more (a timeout or an early return left it, or N senders for one receive).\n"
+                              "from any more\n"
+                              "                (a timeout or an early return left it, or N senders for one receive).\n"
                               "                fix: give the channel room for every sender (make(chan T, n)), or "
-                              "select on ctx.Done() next to the send.\n"
+                              "select on\n"
+                              "                ctx.Done() next to the send.\n"
                               "    ids         23 24\n"
                               "    stack of goroutine 23:\n"));
   EXPECT_THAT(text, HasSubstr("blocked at  main.(*cache).refresh /work/main/examples/leakyservice/lock.go:12"));
