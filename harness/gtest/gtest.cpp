@@ -58,4 +58,44 @@ LeakReport LeakGuard::check() const {
   }
 }
 
+namespace {
+
+// The program of the one LeakCheckedProgram, while it runs.
+std::unique_ptr<Program>& checked_program() {
+  static std::unique_ptr<Program> program;
+  return program;
+}
+
+}  // namespace
+
+LeakCheckedProgram::LeakCheckedProgram(LaunchOptions launch, CheckOptions check)
+    : launch_(std::move(launch)), check_(std::move(check)) {}
+
+LeakCheckedProgram::~LeakCheckedProgram() = default;
+
+void LeakCheckedProgram::SetUp() {
+  try {
+    checked_program() = std::make_unique<Program>(Program::launch(launch_));
+    guard_ = std::make_unique<LeakGuard>(*checked_program(), check_);
+  } catch (const std::exception& e) {
+    checked_program().reset();
+    GTEST_FAIL() << "the program under test did not start, or its baseline could not be taken: "
+                 << describe_launch_failure(e);
+  }
+}
+
+void LeakCheckedProgram::TearDown() {
+  if (guard_) {
+    const ::testing::AssertionResult result = NoGoroutineLeaks("the whole test program's baseline", *guard_);
+    if (!result) ADD_FAILURE() << result.message();
+  }
+  guard_.reset();
+  checked_program().reset();
+}
+
+Program& LeakCheckedProgram::program() {
+  if (!checked_program()) throw Error(ErrorKind::usage, "LeakCheckedProgram::program(): no program is running");
+  return *checked_program();
+}
+
 }  // namespace goleakcheck::testing

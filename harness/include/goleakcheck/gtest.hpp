@@ -118,6 +118,34 @@ class ProgramPerTest : public ::testing::Test {
   std::optional<Program> program_;
 };
 
+// Checks one program across a whole test binary, as goleak's
+// VerifyTestMain does for a Go package: launched before the first test,
+// its baseline taken then, and checked after the last one, whether tests
+// passed or failed, the test program failing with the report when the
+// program leaked. Register it in main() (or a global initialiser):
+//
+//   ::testing::AddGlobalTestEnvironment(new goleakcheck::testing::LeakCheckedProgram(launch_options));
+//
+// and reach the program from tests with LeakCheckedProgram::program().
+// A program that does not start, or a check that cannot be made, fails the
+// test program with the reason. One per test binary.
+class LeakCheckedProgram : public ::testing::Environment {
+ public:
+  explicit LeakCheckedProgram(LaunchOptions launch, CheckOptions check = {});
+  ~LeakCheckedProgram() override;
+
+  void SetUp() override;
+  void TearDown() override;
+
+  // The running program; valid from the first test to the last.
+  static Program& program();
+
+ private:
+  LaunchOptions launch_;
+  CheckOptions check_;
+  std::unique_ptr<LeakGuard> guard_;
+};
+
 }  // namespace goleakcheck::testing
 
 #define EXPECT_NO_GOROUTINE_LEAKS(guard) EXPECT_PRED_FORMAT1(::goleakcheck::testing::NoGoroutineLeaks, guard)
