@@ -1,31 +1,16 @@
 #include "launch/proc.hpp"
 
-#include <fcntl.h>
+#include "common/read_file.hpp"
+
 #include <unistd.h>
 
-#include <cerrno>
 #include <filesystem>
 #include <sstream>
 
 namespace goleakcheck::detail {
 
-std::string read_proc_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
-  std::string text;
-  char buffer[4096];
-  while (true) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // the end, or the process went away meanwhile
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return text;
-}
-
 std::vector<std::string> stat_fields(pid_t pid) {
-  const std::string text = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text = read_file_quietly("/proc/" + std::to_string(pid) + "/stat");
   const std::size_t close = text.rfind(')');
   std::vector<std::string> fields;
   if (close == std::string::npos) return fields;

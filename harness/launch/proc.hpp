@@ -9,10 +9,6 @@
 
 namespace goleakcheck::detail {
 
-// The whole of a /proc file, or what could be read of it: empty when the
-// process is gone. Never throws: std::ifstream would, from its read, when a
-// process ends between open and read (ESRCH), and that must not end us.
-std::string read_proc_file(const std::string& path);
 
 // The fields of /proc/PID/stat after the command (which may hold spaces and
 // parentheses): field 3 (state) first, field 4 (ppid) second. Empty when

@@ -11,6 +11,7 @@
 #include "launch/child_process.hpp"
 #include "goleakcheck/error.hpp"
 #include "launch/log_tail.hpp"
+#include "common/read_file.hpp"
 #include "launch/proc.hpp"
 #include "launch/socket_owner.hpp"
 #include "launch/temp_dir.hpp"
@@ -128,7 +129,7 @@ void Program::require_own_port() {
   check_alive();  // our child may have failed to bind and exited: say that
   std::string who = "no process this harness can see";
   if (owner) {
-    std::string command = detail::read_proc_file("/proc/" + std::to_string(*owner) + "/cmdline");
+    std::string command = detail::read_file_quietly("/proc/" + std::to_string(*owner) + "/cmdline");
     std::replace(command.begin(), command.end(), '\0', ' ');
     who = fmt::format("process {} ({})", *owner, command.empty() ? "?" : command.substr(0, command.find_last_not_of(' ') + 1));
   }

@@ -1,5 +1,6 @@
 #include "launch/socket_owner.hpp"
 
+#include "common/read_file.hpp"
 #include "launch/proc.hpp"
 
 #include <filesystem>
@@ -17,7 +18,7 @@ constexpr const char* kListen = "0A";  // TCP_LISTEN in /proc/net/tcp
 
 // The inodes of sockets listening on `port` in one /proc/net table.
 void read_listening_inodes(const char* table, std::uint16_t port, std::set<std::string>& inodes) {
-  std::istringstream in(read_proc_file(table));
+  std::istringstream in(read_file_quietly(table));
   std::string line;
   std::getline(in, line);  // the column names
   while (std::getline(in, line)) {

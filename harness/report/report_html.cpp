@@ -13,27 +13,14 @@
 #include "goleakcheck/idle_connection.hpp"
 #include "goleakcheck/report.hpp"
 #include "goleakcheck/user_code.hpp"
+#include "report/markup.hpp"
 #include "report/source_lines.hpp"
 
 namespace goleakcheck {
 
 namespace {
 
-std::string html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string html(std::string_view text) { return detail::escape_markup(text); }
 
 std::string where(const Frame& f) { return html(fmt::format("{} {}:{}", f.function, f.file, f.line)); }
 

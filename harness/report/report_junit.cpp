@@ -8,34 +8,13 @@
 #include <fmt/format.h>
 
 #include "goleakcheck/report.hpp"
+#include "report/markup.hpp"
 
 namespace goleakcheck {
 
 namespace {
 
-// Text for an attribute or an element: the five XML escapes, and every
-// character XML 1.0 does not allow (control bytes; invalid UTF-8 is left to
-// the reader, as a dump's bytes are) as U+FFFD.
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
+std::string xml_escape(std::string_view text) { return detail::escape_markup(text); }
 
 struct TestCase {
   std::string name;

@@ -6,6 +6,7 @@
 
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/report.hpp"
+#include "report_fixture.hpp"
 #include "source_marker.hpp"
 
 namespace goleakcheck {
@@ -16,17 +17,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // The leaked goroutines of the captured dump: every pattern ran once.
-LeakReport report_of_fixture() {
-  const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
-  LeakReport report;
-  for (std::uint64_t id : {9, 13, 15, 23, 24, 32, 35, 55}) report.leaks.push_back(*s.find(id));
-  report.groups = group_leaks(report.leaks);
-  report.baseline_goroutines = 5;
-  report.final_goroutines = s.goroutines.size();
-  report.snapshots = 3;
-  report.names.push_back(s.names);
-  return report;
-}
+using test::report_of_fixture;
 
 TEST(GroupLeaks, SameStateSiteAndCreatorMakeOneGroupLargestFirst) {
   const LeakReport report = report_of_fixture();
@@ -59,12 +50,12 @@ TEST(GroupLeaks, DifferentCreatorsSplitAGroup) {
 
 TEST(RenderText, PointsAtTheBlockingLineAndTheCreator) {
   LeakReport report = report_of_fixture();
-  report.read_sources = false;  // the fixture's files are on the machine that captured it
   const std::string text = render_text(report);
   EXPECT_THAT(text, HasSubstr("LEAK: 8 goroutines blocked at 7 places"));
   EXPECT_THAT(text, HasSubstr("#1  2 goroutines [chan send]\n"
                               "    blocked at  main.ncastPattern.func1 /work/main/examples/leakyservice/ncast.go:17\n"
                               "    created by  main.ncastPattern /work/main/examples/leakyservice/ncast.go:16\n"
+                              "    why         still blocked after 1.50s of settling\n"
                               "    hint        orphaned_sender: it blocks sending on a channel that nothing receives "
                               "from any more\n"
                               "                (a timeout or an early return left it, or N senders for one receive).\n"
