@@ -60,7 +60,7 @@ ExitCode diff(const DiffOptions& options) {
   report.groups = group_leaks(report.leaks);
   report.baseline_goroutines = baseline.snapshot().goroutines.size();
   report.user_code.modules = options.modules;
-  write_reports(targets, report, junit);
+  write_reports(targets, report, junit, options.verbose);
   return report.clean() ? ExitCode::clean : ExitCode::leaks;
 }
 

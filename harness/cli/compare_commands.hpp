@@ -23,6 +23,7 @@ struct DiffOptions {
   std::vector<std::string> formats;
   std::string output;
   bool junit_per_group = false;
+  bool verbose = false;  // every frame of every stack in the text report
   FetchLimits fetch;
 };
 

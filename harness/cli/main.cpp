@@ -31,7 +31,7 @@ CLI::Option* add_duration_option(CLI::App* command, const std::string& name, std
 
 // --format FORMAT[:FILE] (repeatable), --output, --junit-per-group.
 void add_report_options(CLI::App* command, std::vector<std::string>& formats, std::string& output,
-                        bool& junit_per_group) {
+                        bool& junit_per_group, bool& verbose) {
   command
       ->add_option("--format", formats,
                    "report format: text, json, junit or html, each to stdout or to FILE with FORMAT:FILE (repeatable, "
@@ -44,6 +44,8 @@ void add_report_options(CLI::App* command, std::vector<std::string>& formats, st
       });
   command->add_option("-o,--output", output, "write the report given without a FILE to FILE (default stdout)");
   command->add_flag("--junit-per-group", junit_per_group, "in JUnit, one testcase per leak group");
+  command->add_flag("-v,--verbose", verbose,
+                    "every frame of every stack in the text report (default: your frames, the rest counted)");
 }
 
 void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
@@ -103,7 +105,7 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
                 "warn on stderr about each of your rules that matched no goroutine");
   run->add_flag("--idle-connections-are-leaks", options.idle_connections_are_leaks,
                 "count idle kept-alive HTTP connections as leaks instead of apart");
-  add_report_options(run, options.formats, options.output, options.junit_per_group);
+  add_report_options(run, options.formats, options.output, options.junit_per_group, options.verbose);
   run->add_option("program", options.program, "the program and its arguments, after --");
   run->callback([&options] {
     const bool launching = !options.program.empty();
@@ -148,7 +150,7 @@ void add_compare_commands(CLI::App& app, goleakcheck::cli::DiffOptions& diff, go
   diff_command->add_flag("--idle-connections-are-leaks", diff.idle_connections_are_leaks,
                          "count idle kept-alive HTTP connections as leaks");
   diff_command->add_option("--module", diff.modules, "your code's packages (repeatable)")->allow_extra_args(false);
-  add_report_options(diff_command, diff.formats, diff.output, diff.junit_per_group);
+  add_report_options(diff_command, diff.formats, diff.output, diff.junit_per_group, diff.verbose);
   add_duration_option(diff_command, "--snapshot-timeout", diff.fetch.deadline, "for a URL: the whole fetch");
 
   CLI::App* analyze_command = app.add_subcommand(

@@ -1,6 +1,9 @@
 #include "report_output.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -65,7 +68,18 @@ void write_to(const ReportTarget& target, const std::function<void(std::ostream&
 
 }  // namespace
 
-void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& report, const JunitOptions& junit) {
+namespace {
+
+// no-color.org: any non-empty NO_COLOR turns colour off.
+bool colour_for_stdout() {
+  const char* no_colour = std::getenv("NO_COLOR");
+  return ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
+}
+
+}  // namespace
+
+void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& report, const JunitOptions& junit,
+                   bool verbose) {
   for (const ReportTarget& target : targets) {
     write_to(target, [&](std::ostream& out) {
       if (target.format == "json") {
@@ -75,7 +89,7 @@ void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& r
       } else if (target.format == "html") {
         write_html(out, report);
       } else {
-        write_text(out, report);
+        write_text(out, report, TextOptions{verbose, target.file.empty() && colour_for_stdout()});
       }
     });
   }

@@ -28,9 +28,11 @@ struct ReportTarget {
 // Error(usage) otherwise.
 std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats, const std::string& output);
 
-// Writes `report` to every target. Throws Error(io) when a file cannot be
-// written.
-void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& report, const JunitOptions& junit);
+// Writes `report` to every target: text folded unless `verbose`, and in
+// colour when it goes to a terminal and NO_COLOR is not set. Throws
+// Error(io) when a file cannot be written.
+void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& report, const JunitOptions& junit,
+                   bool verbose = false);
 
 // When the check could not be made: the JUnit targets get a testcase with
 // that <error>, so that CI shows it; the others get nothing.

@@ -74,7 +74,7 @@ ExitCode check_and_report(const RunOptions& options, const std::vector<ReportTar
   if (program) program->stop();
   stop_adopted_orphans();  // what a scenario left behind, setsid or not (main does it too, on errors)
   if (options.warn_unused_ignores) warn_unused_ignores(report);
-  write_reports(targets, report, junit);
+  write_reports(targets, report, junit, options.verbose);
   return report.clean() ? ExitCode::clean : ExitCode::leaks;
 }
 

@@ -37,6 +37,7 @@ struct RunOptions {
   std::vector<std::string> formats;  // --format FORMAT[:FILE], repeatable; none: text
   std::string output;                // --output: the file of the one without a file
   bool junit_per_group = false;
+  bool verbose = false;  // every frame of every stack in the text report
 };
 
 // clean or leaks. Throws Error when the check could not be made.

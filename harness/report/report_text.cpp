@@ -85,9 +85,26 @@ void write_frames(Out out, const std::vector<Frame>& frames, std::string_view in
   }
 }
 
-void write_stack(Out out, const Goroutine& g, std::string_view indent) {
-  write_frames(out, g.frames, indent);
-  if (g.frames_elided) fmt::format_to(out, "{}...frames elided...\n", indent);
+// The whole stack, or, folded, only the user's frames (the innermost few
+// when none is the user's) and how many were left out.
+void write_stack(Out out, const Goroutine& g, std::string_view indent, const UserCode* fold = nullptr) {
+  if (fold == nullptr) {
+    write_frames(out, g.frames, indent);
+    if (g.frames_elided) fmt::format_to(out, "{}...frames elided...\n", indent);
+  } else {
+    constexpr std::size_t kInnermostShown = 5;
+    std::vector<Frame> shown;
+    for (const Frame& f : g.frames) {
+      if (fold->owns(f)) shown.push_back(f);
+    }
+    if (shown.empty()) {
+      shown.assign(g.frames.begin(), g.frames.begin() + std::min(g.frames.size(), kInnermostShown));
+    }
+    write_frames(out, shown, indent);
+    if (const std::size_t hidden = g.frames.size() - shown.size(); hidden > 0 || g.frames_elided) {
+      fmt::format_to(out, "{}({} more frame{}; --verbose shows them)\n", indent, hidden, hidden == 1 ? "" : "s");
+    }
+  }
   if (g.created_by) {
     fmt::format_to(out, "{}created by {}{}\n{}    {}:{}\n", indent, g.created_by->function,
                    g.creator_id ? fmt::format(" in goroutine {}", *g.creator_id) : "", indent, g.created_by->file,
@@ -114,7 +131,13 @@ struct GroupContext {
   const GroupGrowth* growth = nullptr;  // when the scenario was repeated
   const UserCode* user = nullptr;       // lead to the user's code (leak reports)
   detail::SourceLines* sources = nullptr;
+  TextOptions text{};
 };
+
+// ANSI SGR codes around `text`, when colour is on.
+std::string paint(std::string_view text, std::string_view code, bool colour) {
+  return colour ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+}
 
 // Prose at most 100 columns wide, for CI logs: `lead` starts the first
 // line and, as spaces, every other one. A word longer than a line (a path)
@@ -170,14 +193,17 @@ void write_user_code(Out out, const LeakGroup& group, const GroupContext& contex
       context.sources != nullptr && site != nullptr ? context.sources->text(std::string(site->file), site->line)
                                                     : std::string_view();
   if (const std::optional<LeakHint> hint = leak_hint(group.example, origin, blocking_line)) {
-    write_wrapped(out, "    hint        ", fmt::format("{}: {}.", hint->pattern, hint->why));
+    write_wrapped(out, "    hint        ",
+                  fmt::format("{}: {}.", paint(hint->pattern, "33", context.text.colour), hint->why));
     write_wrapped(out, "                ", fmt::format("fix: {}.", hint->fix));
   }
 }
 
 void write_group(Out out, std::size_t number, const LeakGroup& group, const GroupContext& context = {}) {
-  fmt::format_to(out, "\n#{}  {} [{}]\n", number, plural(group.count(), "goroutine", "goroutines"),
-                 heading_state(group));
+  fmt::format_to(out, "\n{}\n",
+                 paint(fmt::format("#{}  {} [{}]", number, plural(group.count(), "goroutine", "goroutines"),
+                                   heading_state(group)),
+                       "1", context.text.colour));
   fmt::format_to(out, "    blocked at  {}\n", where(group.blocking_site));
   if (group.created_by) {
     fmt::format_to(out, "    created by  {}\n", where(*group.created_by));
@@ -212,7 +238,8 @@ void write_group(Out out, std::size_t number, const LeakGroup& group, const Grou
                    fmt::join(group.ids.begin(), group.ids.begin() + kIdsShown, " "), group.ids.size() - kIdsShown);
   }
   fmt::format_to(out, "    stack of goroutine {}:\n", group.example.id);
-  write_stack(out, group.example, "        ");
+  write_stack(out, group.example, "        ",
+              context.text.verbose || context.user == nullptr ? nullptr : context.user);
 }
 
 void write_grown_stack(Out out, std::size_t number, const StackGrowth& growth) {
@@ -361,7 +388,7 @@ void write_analysis_text(std::ostream& os, const SiteAnalysis& a, std::size_t to
   }
 }
 
-void write_text(std::ostream& os, const LeakReport& report) {
+void write_text(std::ostream& os, const LeakReport& report, const TextOptions& options) {
   Out out(os);
   const std::string stats =
       fmt::format("{} before, {} after; waited {} of {} settle time{}, {}",
@@ -371,15 +398,15 @@ void write_text(std::ostream& os, const LeakReport& report) {
                   plural(report.snapshots, "snapshot", "snapshots"));
   if (!report.ids_not_compared.empty()) fmt::format_to(out, "goleakcheck: note: {}\n", report.ids_not_compared);
   if (report.clean()) {
-    fmt::format_to(out, "goleakcheck: clean: no new blocked goroutine ({})\n", stats);
+    fmt::format_to(out, "goleakcheck: {}: no new blocked goroutine ({})\n", paint("clean", "1;32", options.colour), stats);
   } else if (!report.grown_stacks.empty()) {
-    fmt::format_to(out, "goleakcheck: LEAK: {} more at {} ({})\n",
+    fmt::format_to(out, "goleakcheck: {}: {} more at {} ({})\n", paint("LEAK", "1;31", options.colour),
                    plural(total_growth(report.grown_stacks), "goroutine", "goroutines"),
                    plural(report.grown_stacks.size(), "stack", "stacks"), stats);
     std::size_t number = 0;
     for (const StackGrowth& growth : report.grown_stacks) write_grown_stack(out, ++number, growth);
   } else {
-    fmt::format_to(out, "goleakcheck: LEAK: {} blocked {} ({})\n",
+    fmt::format_to(out, "goleakcheck: {}: {} blocked {} ({})\n", paint("LEAK", "1;31", options.colour),
                    plural(report.leak_count(), "goroutine", "goroutines"),
                    report.groups.size() == 1 ? "at 1 place" : fmt::format("at {} places", report.groups.size()), stats);
     std::size_t number = 0;
@@ -387,7 +414,7 @@ void write_text(std::ostream& os, const LeakReport& report) {
     for (const LeakGroup& group : report.groups) {
       write_group(out, ++number, group,
                   GroupContext{report.settle, growth_of(report, group), &report.user_code,
-                               report.read_sources ? &sources : nullptr});
+                               report.read_sources ? &sources : nullptr, options});
     }
   }
   write_runs(out, report);
@@ -418,9 +445,9 @@ void write_text(std::ostream& os, const LeakReport& report) {
   write_notes(out, report);
 }
 
-std::string render_text(const LeakReport& report) {
+std::string render_text(const LeakReport& report, const TextOptions& options) {
   std::ostringstream text;
-  write_text(text, report);
+  write_text(text, report, options);
   return text.str();
 }
 

@@ -153,9 +153,17 @@ class LeakGrouper {
 std::vector<LeakGroup> group_leaks(const std::vector<Goroutine>& leaks);
 
 
+// How the text report is written. The library's default is every frame and
+// no colour; the CLI folds stacks unless --verbose, and colours a terminal
+// unless NO_COLOR is set.
+struct TextOptions {
+  bool verbose = true;  // false: each stack folded to the user's frames
+  bool colour = false;  // ANSI colours for the verdict, headings and hints
+};
+
 // The report a person reads: one section per group with its state, blocking
-// site, creator, labels, ids and one full stack.
-void write_text(std::ostream& out, const LeakReport& report);
+// site, creator, your code, hint, labels, ids and one stack.
+void write_text(std::ostream& out, const LeakReport& report, const TextOptions& options = {});
 
 // The machine-readable report: verdict, leaks, groups, warnings, stats.
 // Invalid UTF-8 in names or labels is replaced, never thrown on.
@@ -185,7 +193,7 @@ void write_html(std::ostream& out, const LeakReport& report);
 std::string render_html(const LeakReport& report);
 
 // write_text and write_json into a string, for assertion messages and tests.
-std::string render_text(const LeakReport& report);
+std::string render_text(const LeakReport& report, const TextOptions& options = {});
 std::string render_json(const LeakReport& report);
 
 }  // namespace goleakcheck
