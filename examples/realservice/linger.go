@@ -23,3 +23,19 @@ func linger(w http.ResponseWriter, r *http.Request) {
 	}
 	_, _ = w.Write([]byte("ok linger\n"))
 }
+
+// lateBlock starts a goroutine that works (runs) for ?ms= milliseconds
+// (default 250), then blocks for ever on a channel of its own: a leak that
+// only parks late, long after the request.
+func lateBlock(w http.ResponseWriter, r *http.Request) {
+	ms, err := strconv.Atoi(r.URL.Query().Get("ms"))
+	if err != nil || ms < 0 {
+		ms = 250
+	}
+	go func() {
+		for until := time.Now().Add(time.Duration(ms) * time.Millisecond); time.Now().Before(until); {
+		}
+		<-make(chan struct{}) // leak:late-block
+	}()
+	_, _ = w.Write([]byte("ok late-block\n"))
+}

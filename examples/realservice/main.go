@@ -12,8 +12,8 @@
 //     certmagic's lock refresher (refresher.go);
 //   - /proven-leak and /global-leak: a leak the Go runtime can prove, and one
 //     it cannot (proof.go);
-//   - /linger: goroutines that end on their own a while after the request
-//     (linger.go);
+//   - /linger: goroutines that end on their own a while after the request,
+//     and /late-block, one that works a while and then blocks (linger.go);
 //   - /publish-per-call: a library's client made per request and never
 //     closed; the library is vendored, so its frames are not yours
 //     (subscribe.go).
@@ -55,6 +55,7 @@ func main() {
 	mux.HandleFunc("/proven-leak", provenLeak)
 	mux.HandleFunc("/global-leak", globalLeak)
 	mux.HandleFunc("/linger", linger)
+	mux.HandleFunc("/late-block", lateBlock)
 	mux.HandleFunc("/publish-per-call", publishPerCall)
 
 	listener, err := net.Listen("tcp", *addr)

@@ -210,7 +210,7 @@ LeakReport Checker::check(const Baseline& baseline) const {
     // new blocked goroutine is proven.
     bool ask_proof = options_.runtime_proof;
     std::vector<std::uint64_t> proven;        // sorted
-    std::unordered_map<std::uint64_t, Clock::time_point> first_seen;  // blocked ones, by id
+    std::unordered_map<std::uint64_t, Clock::time_point> first_seen;  // new ones, by id
     const auto proof_deadline = std::min(options_.proof_timeout, options_.fetch.deadline);
     detail::settle(backoff, poll_time, [&] {
       const auto poll_start = Clock::now();
@@ -239,10 +239,11 @@ LeakReport Checker::check(const Baseline& baseline) const {
       const bool last = sorted.settled() || all_proven || !backoff.has_room_for(poll_time);
       const auto seen_at = Clock::now();
       // The first poll's goroutines were there when the scenario ended: the
-      // scenario's own, always judged. Later polls may find new ones.
+      // scenario's own, always judged, running then or not. Later polls may
+      // find new ones.
       const bool first_poll = report.snapshots == 1;
-      for (const Goroutine* g : sorted.blocked) {
-        first_seen.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
+      for (const auto* seen : {&sorted.blocked, &sorted.active}) {
+        for (const Goroutine* g : *seen) first_seen.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
       }
       if (!last) return false;
       // Out of time with goroutines still blocked: a leak is one seen to

@@ -228,6 +228,17 @@ TEST(SettleDeadline, AFirstPollThatIsAlsoTheLastJudgesEverythingItSaw) {
   EXPECT_EQ(report.first_seen_last, 0u);
 }
 
+// A goroutine the scenario started that runs a while and parks only near
+// the end of the settle time is the scenario's: judged, not passed off as
+// one that started after it.
+TEST(SettleDeadline, AGoroutineThatBlocksLateIsStillTheScenarios) {
+  CheckOptions options = settle(milliseconds(400));
+  options.runtime_proof = false;  // the leak must be found by settling alone
+  const LeakReport report = check(realservice(), options, get("/late-block?ms=320"));
+  EXPECT_EQ(report.leak_count(), 1u) << render_text(report);
+  EXPECT_EQ(report.first_seen_last, 0u);
+}
+
 // --- HTTP/2 -----------------------------------------------------------------
 
 class Http2Test : public ::testing::TestWithParam<const char*> {};
