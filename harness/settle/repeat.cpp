@@ -84,7 +84,6 @@ LeakReport Checker::check_scenario(const std::function<void()>& scenario) const 
 LeakReport Checker::check_runs(const Baseline& baseline, const std::function<void()>& scenario) const {
   require_valid_runs(options_);
   std::vector<Counts> earlier_runs;
-  const TriageRules& rules = rules_;
   for (int run = 1; run < options_.repeat; ++run) {
     scenario();
     // Right after a run, some of its goroutines are still finishing, some
@@ -100,7 +99,7 @@ LeakReport Checker::check_runs(const Baseline& baseline, const std::function<voi
         cut = true;  // counts per stack decide then; see check()
         break;
       }
-      Counts counts = counts_after_run(new_goroutines(after, baseline, rules));
+      Counts counts = counts_after_run(new_goroutines(after, baseline, rules_));
       const bool agreed = last && *last == counts;
       last = std::move(counts);
       if (agreed || backoff.expired()) break;

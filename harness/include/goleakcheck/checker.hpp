@@ -126,7 +126,6 @@ class Checker {
   // leaks are marked, or nullopt (with `why` set) when the program does not
   // serve the profile or took too long.
   std::optional<Snapshot> proof_snapshot(std::chrono::milliseconds deadline, std::string& why) const;
-  Baseline quiet_baseline(Profile counts) const;
 
   CheckOptions options_;
   TriageRules rules_;  // options_' rules in force, combined once
