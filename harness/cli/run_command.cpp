@@ -53,11 +53,7 @@ ExitCode check_and_report(const RunOptions& options, const std::vector<ReportTar
     const Endpoint endpoint = Endpoint::parse(options.attach_url);
     const auto ready_by = std::chrono::steady_clock::now() + options.ready_timeout;
     wait_for_pprof(endpoint, options.ready_timeout);
-    if (!options.ready_url.empty()) {
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(ready_by - std::chrono::steady_clock::now());
-      wait_for_ready_url(endpoint, options.ready_url, std::max(left, std::chrono::milliseconds(1)));
-    }
+    if (!options.ready_url.empty()) wait_for_ready_url(endpoint, options.ready_url, ready_by);
     checker.emplace(endpoint, check_options);
   }
 

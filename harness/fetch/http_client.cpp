@@ -205,8 +205,10 @@ void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
                           endpoint.url(), format_duration(timeout)));
 }
 
-void wait_for_ready_url(const Endpoint& endpoint, std::string_view path, std::chrono::milliseconds timeout,
+void wait_for_ready_url(const Endpoint& endpoint, std::string_view path, Clock::time_point ready_by,
                         const std::function<void()>& check_alive) {
+  const auto timeout =
+      std::max(std::chrono::duration_cast<std::chrono::milliseconds>(ready_by - Clock::now()), std::chrono::milliseconds(1));
   std::optional<HttpResponse> last;
   if (poll_until_answered(endpoint, path, timeout, check_alive, last,
                           [](const HttpResponse& answer) { return answer.status >= 200 && answer.status < 300; })) {

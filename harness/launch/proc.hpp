@@ -9,7 +9,6 @@
 
 namespace goleakcheck::detail {
 
-
 // The fields of /proc/PID/stat after the command (which may hold spaces and
 // parentheses): field 3 (state) first, field 4 (ppid) second. Empty when
 // the process is gone.

@@ -101,9 +101,7 @@ Program Program::launch(LaunchOptions options) {
       wait_for_pprof(program.endpoint(), options.ready_timeout, [&] { program.check_alive(); });
       program.require_own_port();
       if (!options.ready_url.empty()) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ready_by - std::chrono::steady_clock::now());
-        wait_for_ready_url(program.endpoint(), options.ready_url, std::max(left, std::chrono::milliseconds(1)),
-                           [&] { program.check_alive(); });
+        wait_for_ready_url(program.endpoint(), options.ready_url, ready_by, [&] { program.check_alive(); });
       }
       program.state_->ready = true;
       return program;

@@ -9,10 +9,9 @@
 #include <fmt/format.h>
 
 #include "goleakcheck/duration.hpp"
-#include "goleakcheck/hints.hpp"
 #include "goleakcheck/idle_connection.hpp"
 #include "goleakcheck/report.hpp"
-#include "goleakcheck/user_code.hpp"
+#include "report/group_lead.hpp"
 #include "report/markup.hpp"
 #include "report/source_lines.hpp"
 
@@ -52,16 +51,15 @@ void write_frames(std::ostream& out, const std::vector<Frame>& frames, const Use
 
 void write_group(std::ostream& out, std::size_t number, const LeakGroup& group, const LeakReport& report,
                  detail::SourceLines& sources) {
-  const UserOrigin origin = user_origin(group.example, report.user_code);
-  const Frame* site = group.example.blocking_site();
+  const detail::GroupLead lead = detail::lead_of(group, report.user_code, report.read_sources ? &sources : nullptr);
+  const UserOrigin& origin = lead.origin;
   out << fmt::format("<section class=\"group\" id=\"group-{}\" data-count=\"{}\" data-state=\"{}\">\n", number,
                      group.count(), html(group.state));
   out << fmt::format("<h2>#{} &nbsp;{} goroutine{} [{}]</h2>\n<dl>\n", number, group.count(),
                      group.count() == 1 ? "" : "s", html(group.state));
   out << fmt::format("<dt>blocked at</dt><dd class=\"blocking-site\">{}</dd>\n", where(group.blocking_site));
   if (group.created_by) out << fmt::format("<dt>created by</dt><dd>{}</dd>\n", where(*group.created_by));
-  // Said when it is not the blocking site already shown.
-  if (origin.frame != nullptr && (origin.started_it || site == nullptr || !(*origin.frame == *site))) {
+  if (lead.says_origin) {
     out << fmt::format("<dt>your code</dt><dd class=\"your-code\">{}{}</dd>\n", where(*origin.frame),
                        origin.started_it ? " (started it)" : "");
   }
@@ -76,18 +74,15 @@ void write_group(std::ostream& out, std::size_t number, const LeakGroup& group, 
   out << fmt::format("<dt>ids</dt><dd>{}{}</dd>\n</dl>\n",
                      fmt::join(group.ids.begin(), group.ids.begin() + std::min<std::size_t>(group.ids.size(), 50), " "),
                      group.ids.size() > 50 ? fmt::format(" ... ({} more)", group.ids.size() - 50) : "");
-  const Frame* quoted = origin.frame != nullptr ? origin.frame : site;
-  if (quoted != nullptr && report.read_sources) {
-    const std::vector<std::string> lines = sources.quote(std::string(quoted->file), quoted->line);
+  if (lead.quoted != nullptr && report.read_sources) {
+    const std::vector<std::string> lines = sources.quote(std::string(lead.quoted->file), lead.quoted->line);
     if (!lines.empty()) {
       out << "<pre class=\"source\">";
       for (const std::string& line : lines) out << html(line) << "\n";
       out << "</pre>\n";
     }
   }
-  const std::string_view line =
-      site != nullptr && report.read_sources ? sources.text(std::string(site->file), site->line) : std::string_view();
-  if (const std::optional<LeakHint> hint = leak_hint(group.example, origin, line)) {
+  if (const std::optional<LeakHint>& hint = lead.hint) {
     out << fmt::format("<div class=\"hint\" data-pattern=\"{}\"><b>{}</b>: {}.<br>fix: {}.</div>\n",
                        html(hint->pattern), html(hint->pattern), html(hint->why), html(hint->fix));
   }

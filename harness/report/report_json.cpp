@@ -8,10 +8,9 @@
 #include <ostream>
 #include <sstream>
 
-#include "goleakcheck/hints.hpp"
 #include "goleakcheck/report.hpp"
 #include "goleakcheck/summary.hpp"
-#include "goleakcheck/user_code.hpp"
+#include "report/group_lead.hpp"
 #include "report/json_writer.hpp"
 #include "report/source_lines.hpp"
 
@@ -126,29 +125,26 @@ void write_stack(JsonWriter& w, const StackCount& stack, std::uint64_t count) {
 
 // "your_code" and "hint" of a group, as the text report shows them.
 void write_lead(JsonWriter& w, const LeakGroup& group, const UserCode& user, detail::SourceLines* sources) {
-  const UserOrigin origin = user_origin(group.example, user);
+  const detail::GroupLead lead = detail::lead_of(group, user, sources);
   w.key("your_code");
-  if (origin.frame == nullptr) {
+  if (lead.origin.frame == nullptr) {
     w.null();
   } else {
     w.start_object();
-    write_frame_fields(w, *origin.frame);
-    w.field("started_it", origin.started_it);
+    write_frame_fields(w, *lead.origin.frame);
+    w.field("started_it", lead.origin.started_it);
     w.key("through");
     w.start_array();
-    for (const Frame* f : origin.through) write_frame(w, *f);
+    for (const Frame* f : lead.origin.through) write_frame(w, *f);
     w.end_array();
     w.end_object();
   }
-  const Frame* site = group.example.blocking_site();
-  const std::string_view line =
-      site != nullptr && sources != nullptr ? sources->text(std::string(site->file), site->line) : std::string_view();
   w.key("hint");
-  if (const std::optional<LeakHint> hint = leak_hint(group.example, origin, line)) {
+  if (lead.hint) {
     w.start_object();
-    w.field("pattern", hint->pattern);
-    w.field("why", std::string_view(hint->why));
-    w.field("fix", hint->fix);
+    w.field("pattern", lead.hint->pattern);
+    w.field("why", std::string_view(lead.hint->why));
+    w.field("fix", lead.hint->fix);
     w.end_object();
   } else {
     w.null();

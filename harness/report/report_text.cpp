@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "goleakcheck/duration.hpp"
-#include "goleakcheck/hints.hpp"
 #include "goleakcheck/user_code.hpp"
+#include "report/group_lead.hpp"
 #include "report/source_lines.hpp"
 #include "goleakcheck/idle_connection.hpp"
 #include "goleakcheck/report.hpp"
@@ -166,10 +166,9 @@ void write_wrapped(Out out, std::string_view lead, std::string_view text) {
 // Where the user's code is in the group's story, when that is not the
 // blocking site already shown; its line quoted; and the pattern it looks like.
 void write_user_code(Out out, const LeakGroup& group, const GroupContext& context) {
-  const UserOrigin origin = user_origin(group.example, *context.user);
-  const Frame* site = group.example.blocking_site();
-  const bool site_is_users = site != nullptr && context.user->owns(*site);
-  if (origin.frame != nullptr && !(site_is_users && !origin.started_it && *origin.frame == *site)) {
+  const detail::GroupLead lead = detail::lead_of(group, *context.user, context.sources);
+  const UserOrigin& origin = lead.origin;
+  if (lead.says_origin) {
     std::vector<std::string> through;
     for (auto it = origin.through.rbegin(); it != origin.through.rend(); ++it) through.emplace_back((*it)->function);
     fmt::format_to(out, "    your code   {}{}\n", where(*origin.frame),
@@ -177,25 +176,21 @@ void write_user_code(Out out, const LeakGroup& group, const GroupContext& contex
                                                                                    : fmt::format(", through {}",
                                                                                                  fmt::join(through, " -> ")))
                                      : std::string(" called into what blocks"));
-  } else if (origin.frame == nullptr && !site_is_users) {
+  } else if (origin.frame == nullptr && !lead.site_is_users) {
     fmt::format_to(out, "    your code   not in this stack{}\n",
                    origin.ancestors_missing ? "; run the program with GODEBUG=tracebackancestors=20 to see who "
                                               "started it"
                                             : "");
   }
-  const Frame* quoted = origin.frame != nullptr ? origin.frame : (site_is_users ? site : nullptr);
-  if (quoted != nullptr && context.sources != nullptr) {
-    for (const std::string& line : context.sources->quote(std::string(quoted->file), quoted->line)) {
+  if (lead.quoted != nullptr && context.sources != nullptr) {
+    for (const std::string& line : context.sources->quote(std::string(lead.quoted->file), lead.quoted->line)) {
       fmt::format_to(out, "        {}\n", line);
     }
   }
-  const std::string_view blocking_line =
-      context.sources != nullptr && site != nullptr ? context.sources->text(std::string(site->file), site->line)
-                                                    : std::string_view();
-  if (const std::optional<LeakHint> hint = leak_hint(group.example, origin, blocking_line)) {
+  if (lead.hint) {
     write_wrapped(out, "    hint        ",
-                  fmt::format("{}: {}.", paint(hint->pattern, "33", context.text.colour), hint->why));
-    write_wrapped(out, "                ", fmt::format("fix: {}.", hint->fix));
+                  fmt::format("{}: {}.", paint(lead.hint->pattern, "33", context.text.colour), lead.hint->why));
+    write_wrapped(out, "                ", fmt::format("fix: {}.", lead.hint->fix));
   }
 }
 

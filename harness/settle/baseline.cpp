@@ -56,31 +56,31 @@ Baseline Checker::baseline() const {
   Profile counts = this->counts();
   // The runtime cuts a dump at 64 MiB, and our own size cap may cut sooner.
   const std::size_t cap = std::min(kRuntimeDumpCap, options_.fetch.max_bytes);
-  if (const std::size_t least = least_dump_bytes(counts); least >= cap) {
-    std::string not_quiet = wait_for_quiet(counts, [&] { return this->counts(); }, options_, start);
-    Snapshot none;
-    none.truncated = true;
-    Baseline baseline(std::move(none), std::move(counts));
-    baseline.dump_skipped = fmt::format(
+  const std::size_t least = least_dump_bytes(counts);
+  Snapshot snapshot;
+  std::string not_quiet;
+  std::string dump_skipped;
+  if (least >= cap) {
+    not_quiet = wait_for_quiet(counts, [&] { return this->counts(); }, options_, start);
+    snapshot.truncated = true;  // no dump: ids cannot be compared
+    dump_skipped = fmt::format(
         "the baseline's {} goroutines need at least {} as a debug=2 dump, past {}, so no dump was taken and "
         "goroutine ids cannot be compared; compared debug=1 counts per stack instead",
-        baseline.counts().total.value_or(baseline.counts().counted()),
+        counts.total.value_or(counts.counted()),
         least >= (std::size_t{1} << 20) ? fmt::format("{} MiB", least >> 20) : fmt::format("{} bytes", least),
         cap == kRuntimeDumpCap ? std::string("the runtime's 64 MiB cap")
                                : fmt::format("the size cap of {} bytes (CheckOptions::fetch.max_bytes)", cap));
-    baseline.server = server;
-    baseline.not_quiet = std::move(not_quiet);
-    baseline.quiet_wait = Clock::now() - start;
-    return baseline;
+  } else {
+    snapshot = this->snapshot();
+    not_quiet = wait_for_quiet(snapshot, [&] { return this->snapshot(); }, options_, start);
+    // The counts are what a check falls back to when an after-dump is cut;
+    // taken again when the wait for quiet took more dumps.
+    if (options_.quiet_timeout > std::chrono::milliseconds::zero()) counts = this->counts();
   }
-  Snapshot snapshot = this->snapshot();
-  std::string not_quiet = wait_for_quiet(snapshot, [&] { return this->snapshot(); }, options_, start);
-  // The counts are what a check falls back to when an after-dump is cut;
-  // taken again when the wait for quiet took more dumps.
-  if (options_.quiet_timeout > std::chrono::milliseconds::zero()) counts = this->counts();
   Baseline baseline(std::move(snapshot), std::move(counts));
   baseline.server = server;
   baseline.not_quiet = std::move(not_quiet);
+  baseline.dump_skipped = std::move(dump_skipped);
   baseline.quiet_wait = Clock::now() - start;
   return baseline;
 }

@@ -85,10 +85,12 @@ void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
                     const std::function<void()>& check_alive = {});
 
 // Polls GET `path` (the program's own health endpoint, "/healthz") until it
-// answers 2xx: any other answer means "not ready yet". Throws
-// Error(ErrorKind::not_ready) with the last answer's status when `timeout`
-// passes, and whatever `check_alive` throws.
-void wait_for_ready_url(const Endpoint& endpoint, std::string_view path, std::chrono::milliseconds timeout,
+// answers 2xx: any other answer means "not ready yet". `ready_by` is the
+// deadline of the whole wait for readiness, pprof's included, so that one
+// --ready-timeout bounds both. Throws Error(ErrorKind::not_ready) with the
+// last answer's status when it passes, and whatever `check_alive` throws.
+void wait_for_ready_url(const Endpoint& endpoint, std::string_view path,
+                        std::chrono::steady_clock::time_point ready_by,
                         const std::function<void()>& check_alive = {});
 
 // The goroutineleak profile (Go 1.27; 1.26 with
