@@ -47,13 +47,15 @@ std::uint64_t read_chunks(std::istream& in, std::uint64_t limit, const std::func
   return read;
 }
 
-std::vector<std::uint64_t> record_aligned_cuts(const std::string& path, std::uint64_t size, unsigned parts) {
+std::vector<std::uint64_t> record_aligned_cuts(const std::string& path, std::uint64_t size, unsigned parts,
+                                               double first_weight) {
   constexpr std::string_view kRecordStart = "\n\ngoroutine ";
   std::vector<std::uint64_t> starts{0};
   std::ifstream file = open_dump(path);
   std::string window(std::size_t{256} << 10, '\0');  // far more than one record
   for (unsigned k = 1; k < parts; ++k) {
-    const std::uint64_t from = size * k / parts;
+    const double share = (first_weight + (k - 1)) / (first_weight + (parts - 1));
+    const auto from = static_cast<std::uint64_t>(static_cast<double>(size) * share);
     if (from <= starts.back()) continue;
     file.clear();
     file.seekg(static_cast<std::streamoff>(from));

@@ -27,8 +27,11 @@ bool read_source(const std::string& source, const FetchLimits& limits, const Bod
 // offset of each piece's first byte, the first one 0. Each later piece
 // starts at a line "goroutine " that follows a blank line, so that every
 // piece before it ends with a whole record. Fewer pieces where no such
-// line is found (a CRLF dump, a small file).
-std::vector<std::uint64_t> record_aligned_cuts(const std::string& path, std::uint64_t size, unsigned parts);
+// line is found (a CRLF dump, a small file). The first piece gets
+// `first_weight` times the bytes of each other one, for work that costs
+// less per byte in the first piece.
+std::vector<std::uint64_t> record_aligned_cuts(const std::string& path, std::uint64_t size, unsigned parts,
+                                               double first_weight = 1.0);
 
 // Opens a saved dump. Throws Error(ErrorKind::io), naming it, when it cannot.
 std::ifstream open_dump(const std::string& path);

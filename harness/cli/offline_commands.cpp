@@ -1,14 +1,18 @@
 #include "offline_commands.hpp"
 
+#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -125,13 +129,141 @@ void summarize_in_pieces(const std::string& path, std::uint64_t size) {
   write_summary(std::cout, std::move(summaries[0]), pieces.back().end);
 }
 
+// An anonymous temporary file in $TMPDIR (else /tmp), unlinked as soon as
+// it is made, so that nothing is left behind however the process ends.
+struct TempFile {
+  std::FILE* file = nullptr;
+  TempFile() {
+    const char* tmpdir = std::getenv("TMPDIR");
+    const std::string dir = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+    std::string path = (std::filesystem::path(dir) / "goleakcheck-json.XXXXXX").string();
+    const int fd = ::mkstemp(path.data());
+    if (fd >= 0) {
+      ::unlink(path.c_str());
+      file = ::fdopen(fd, "w+");
+      if (file == nullptr) ::close(fd);
+    }
+    if (file == nullptr) {
+      throw Error(ErrorKind::io, fmt::format("cannot make a temporary file for the JSON records in {}: {}; set TMPDIR "
+                                             "to a writable directory",
+                                             dir, std::strerror(errno)));
+    }
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() { std::fclose(file); }
+
+  // Writes the whole file to standard output, after what std::cout holds:
+  // by sendfile(2), in the kernel, where it can; else through a buffer.
+  void copy_to_stdout() {
+    std::cout.flush();
+    if (std::fflush(file) != 0) throw Error(ErrorKind::io, "cannot write the temporary file of JSON records");
+    const int in = ::fileno(file);
+    const off_t size = ::lseek(in, 0, SEEK_END);
+    off_t offset = 0;
+    while (offset < size) {
+      const ssize_t n = ::sendfile(STDOUT_FILENO, in, &offset, static_cast<std::size_t>(size - offset));
+      if (n > 0) continue;
+      if (n < 0 && errno == EINTR) continue;
+      if (offset == 0 && n < 0 && (errno == EINVAL || errno == ENOSYS)) break;  // e.g. stdout in append mode
+      throw Error(ErrorKind::io, fmt::format("cannot write the JSON records: {}", std::strerror(errno)));
+    }
+    if (offset == size) return;
+    copy_to(std::cout);
+  }
+
+  // Writes the whole file to `out`.
+  void copy_to(std::ostream& out) {
+    std::rewind(file);
+    std::vector<char> chunk(std::size_t{1} << 20);
+    while (const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file)) {
+      out.write(chunk.data(), static_cast<std::streamsize>(n));
+    }
+    if (std::ferror(file)) throw Error(ErrorKind::io, "cannot read back the temporary file of JSON records");
+  }
+};
+
+// A stdio FILE as an std::ostream, unbuffered on our side: the JSON
+// writer already writes in 64 KiB blocks.
+class FileOutput : public std::streambuf {
+ public:
+  explicit FileOutput(std::FILE* file) : file_(file) {}
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    return static_cast<std::streamsize>(std::fwrite(s, 1, static_cast<std::size_t>(n), file_));
+  }
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    return std::fputc(c, file_) == EOF ? traits_type::eof() : c;
+  }
+
+ private:
+  std::FILE* file_;
+};
+
+// Every record of a large file as JSON, each piece read and written by its
+// own core: the first piece straight to stdout, the others each to a
+// temporary file, copied out in order once all are read. Memory stays flat
+// in the number of records; the temporary files hold all but the first
+// piece's share of the output.
+void write_json_in_pieces(const std::string& path, std::uint64_t size) {
+  // A spilled piece costs about 1.3 times one written straight out: its
+  // output is written to the file and later copied (tests/bench/run).
+  constexpr double kDirectPieceWeight = 1.3;
+  const std::vector<std::uint64_t> cuts = record_aligned_cuts(
+      path, size, std::max(1U, std::min(4U, std::thread::hardware_concurrency())), kDirectPieceWeight);
+  std::vector<Piece> pieces(cuts.size());
+  std::vector<std::unique_ptr<TempFile>> spills;
+  std::vector<std::unique_ptr<FileOutput>> spill_buffers;
+  std::vector<std::unique_ptr<std::ostream>> spill_streams;
+  for (std::size_t i = 1; i < cuts.size(); ++i) {
+    spills.push_back(std::make_unique<TempFile>());
+    spill_buffers.push_back(std::make_unique<FileOutput>(spills.back()->file));
+    spill_streams.push_back(std::make_unique<std::ostream>(spill_buffers.back().get()));
+  }
+  std::vector<std::uint64_t> records(cuts.size());
+  for_each_piece_at_once(cuts.size(), [&](std::size_t i) {
+    const bool last = i + 1 == cuts.size();
+    // The first piece opens the array with its first record, so that input
+    // that proves to be no dump prints nothing.
+    std::optional<GoroutineJsonStream> stream;
+    DumpReader reader = pieces[i].reader([&](const Goroutine& g) {
+      if (!stream) {
+        if (i == 0) std::cout << '[';
+        stream.emplace(GoroutineJsonStream::records_only(i == 0 ? std::cout : *spill_streams[i - 1]));
+      }
+      stream->add(g);
+    });
+    feed_file_range(path, cuts[i], last ? size : cuts[i + 1], reader);
+    if (stream) {
+      stream->finish();
+      records[i] = stream->records();
+    }
+    pieces[i].end = reader.finish(last && size == kRuntimeDumpCap);
+  });
+  check_and_warn(path, pieces);
+  bool opened = records[0] > 0;
+  for (std::size_t i = 1; i < cuts.size(); ++i) {
+    if (records[i] == 0) continue;
+    std::cout << (opened ? ',' : '[');
+    opened = true;
+    spills[i - 1]->copy_to_stdout();
+  }
+  std::cout << (opened ? "\n]\n" : "[]\n");
+}
+
 }  // namespace
 
 ExitCode parse(const ParseOptions& options) {
   const bool json = options.format == "json";
   if (const std::uint64_t size = parallel_file_size(options.source);
-      size > 0 && !json && !looks_like_profile(read_start(options.source))) {
-    summarize_in_pieces(options.source, size);
+      size > 0 && !looks_like_profile(read_start(options.source))) {
+    if (json) {
+      write_json_in_pieces(options.source, size);
+    } else {
+      summarize_in_pieces(options.source, size);
+    }
     return ExitCode::clean;
   }
   // One pass: records are summarised or written as they are read, never

@@ -2,6 +2,10 @@
 // made, never built into a tree, through a buffer flushed every 64 KiB.
 // Strings are checked as UTF-8 on the way: a dump's names and labels may
 // hold any bytes, and invalid ones become U+FFFD rather than an error.
+// Strings that are plain ASCII (nearly all of a dump's) are checked 8 bytes
+// at a time and copied by RapidJSON's SSE2 scan: the writer runs at a few
+// hundred MB/s, which is what lets a 64 MiB dump be written as records at
+// close to the speed of reading it (tests/bench/run).
 #pragma once
 
 #include <cstdint>
@@ -12,10 +16,14 @@
 
 namespace goleakcheck::detail {
 
+// indented: 2 spaces a level, one value per line, for reports people read.
+// compact: no whitespace at all, for long streams of records, where new
+// lines go between records (raw()).
+enum class JsonLayout { indented, compact };
+
 class JsonWriter {
  public:
-  // Indented by 2 spaces, one value per line.
-  explicit JsonWriter(std::ostream& out);
+  explicit JsonWriter(std::ostream& out, JsonLayout layout = JsonLayout::indented);
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
   // Flushes what is buffered.
@@ -25,7 +33,14 @@ class JsonWriter {
   void end_object();
   void start_array();
   void end_array();
+  // A key, and a name from a dump (a function, a file, a state, a label).
+  // Each is escaped once and then found by its address: the text must stay
+  // at that address, unchanged, while the writer lives. Literals and the
+  // views of a NamePool that outlives the writer do; a temporary must go
+  // through string().
   void key(std::string_view key);
+  void name(std::string_view text);
+  // Any text, escaped each time.
   void string(std::string_view text);
   void number(std::uint64_t n);
   void number(std::int64_t n);
@@ -42,9 +57,20 @@ class JsonWriter {
     write(value);
   }
 
+  // A value already written as compact JSON, where a value may go.
+  void raw_value(std::string_view json);
+  // Text written as it is, where no value is open: between top-level values
+  // after restart(), e.g. the brackets and separators of a stream of records.
+  void raw(std::string_view text);
+  // Forgets that a top-level value was written, so that another may follow
+  // (one record after another in compact layout, joined by raw() text).
+  void restart();
+
   // Writes the buffer out when it holds 64 KiB or more: call between
   // values, e.g. after each record of a long array.
   void flush_if_full();
+  // Writes the buffer out.
+  void flush();
   // Writes the buffer out, and a final newline after the top value.
   void finish();
 

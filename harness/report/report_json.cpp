@@ -5,8 +5,11 @@
 // The report's fields are documented in harness/README.md ("The JSON
 // report"); kReportSchemaVersion changes when a field changes meaning or
 // goes away.
+#include <cstdint>
 #include <ostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "goleakcheck/report.hpp"
 #include "goleakcheck/summary.hpp"
@@ -16,15 +19,71 @@
 
 namespace goleakcheck {
 
+namespace detail {
+
+// Frames as compact JSON, each distinct one rendered once: a dump's
+// goroutines share a few thousand frames between them, so a record is
+// mostly copies of text already written. Found by the addresses of the
+// frame's interned names and its line (the contract of JsonWriter::name()).
+// Direct-mapped: a collision only costs a render.
+class FrameCache {
+ public:
+  std::string_view json(const Frame& frame) {
+    const auto mix = (reinterpret_cast<std::uintptr_t>(frame.function.data()) * 0x9E3779B97F4A7C15ULL) ^
+                     (reinterpret_cast<std::uintptr_t>(frame.file.data()) * 0xC2B2AE3D27D4EB4FULL) ^
+                     static_cast<std::uint64_t>(frame.line);
+    Entry& e = entries_[(mix * 0x9E3779B97F4A7C15ULL) >> (64 - kBits)];
+    if (!e.json.empty() && same(e.frame, frame)) return e.json;
+    {
+      JsonWriter w(scratch_, JsonLayout::compact);
+      w.start_object();
+      w.key("function");
+      w.name(frame.function);
+      w.key("file");
+      w.name(frame.file);
+      w.key("line");
+      w.number(frame.line);
+      w.end_object();
+    }  // flushed
+    e.frame = frame;
+    e.json = std::move(scratch_).str();
+    scratch_.str({});
+    return e.json;
+  }
+
+ private:
+  static constexpr std::size_t kBits = 12;
+  struct Entry {
+    Frame frame;
+    std::string json;
+  };
+  // By address, not by text: comparing the text would cost what is saved.
+  static bool same(const Frame& a, const Frame& b) {
+    return a.function.data() == b.function.data() && a.function.size() == b.function.size() &&
+           a.file.data() == b.file.data() && a.file.size() == b.file.size() && a.line == b.line;
+  }
+  std::vector<Entry> entries_{std::size_t{1} << kBits};
+  std::ostringstream scratch_;
+};
+
+}  // namespace detail
+
 namespace {
+
+using detail::FrameCache;
 
 using detail::JsonWriter;
 
 constexpr int kReportSchemaVersion = 1;
 
+// Names (functions, files, states, labels) go through JsonWriter::name():
+// they live in the NamePool of the dump or report being written, which
+// outlives the writer.
 void write_frame_fields(JsonWriter& w, const Frame& frame) {
-  w.field("function", frame.function);
-  w.field("file", frame.file);
+  w.key("function");
+  w.name(frame.function);
+  w.key("file");
+  w.name(frame.file);
   w.field("line", frame.line);
 }
 
@@ -34,17 +93,26 @@ void write_frame(JsonWriter& w, const Frame& frame) {
   w.end_object();
 }
 
-void write_frame_or_null(JsonWriter& w, const Frame* frame) {
-  if (frame == nullptr) {
-    w.null();
+// With a cache (compact records), each frame is one copy.
+void write_frame(JsonWriter& w, const Frame& frame, FrameCache* cache) {
+  if (cache != nullptr) {
+    w.raw_value(cache->json(frame));
   } else {
-    write_frame(w, *frame);
+    write_frame(w, frame);
   }
 }
 
-void write_frames(JsonWriter& w, const std::vector<Frame>& frames) {
+void write_frame_or_null(JsonWriter& w, const Frame* frame, FrameCache* cache = nullptr) {
+  if (frame == nullptr) {
+    w.null();
+  } else {
+    write_frame(w, *frame, cache);
+  }
+}
+
+void write_frames(JsonWriter& w, const std::vector<Frame>& frames, FrameCache* cache = nullptr) {
   w.start_array();
-  for (const Frame& f : frames) write_frame(w, f);
+  for (const Frame& f : frames) write_frame(w, f, cache);
   w.end_array();
 }
 
@@ -62,14 +130,18 @@ void write_creator(JsonWriter& w, const std::optional<Frame>& created_by, std::o
 // {"key": "value", ...} in the runtime's order (by key).
 void write_labels(JsonWriter& w, const std::vector<Label>& labels) {
   w.start_object();
-  for (const Label& label : labels) w.field(label.key, label.value);
+  for (const Label& label : labels) {
+    w.key(label.key);
+    w.name(label.value);
+  }
   w.end_object();
 }
 
-void write_goroutine(JsonWriter& w, const Goroutine& g) {
+void write_goroutine(JsonWriter& w, const Goroutine& g, FrameCache* cache = nullptr) {
   w.start_object();
   w.field("id", g.id);
-  w.field("state", g.state);
+  w.key("state");
+  w.name(g.state);
   w.field("wait_minutes", g.wait_minutes);
   w.field("locked_to_thread", g.locked_to_thread);
   w.field("leaked_marker", g.leaked_marker);
@@ -79,7 +151,7 @@ void write_goroutine(JsonWriter& w, const Goroutine& g) {
   w.key("unreadable_header");
   w.string_or_null(g.unreadable_header);
   w.key("frames");
-  write_frames(w, g.frames);
+  write_frames(w, g.frames, cache);
   w.field("frames_elided", g.frames_elided);
   w.field("elided_frame_count", g.elided_frame_count);
   w.key("created_by");
@@ -90,16 +162,16 @@ void write_goroutine(JsonWriter& w, const Goroutine& g) {
     w.start_object();
     w.field("goroutine", a.id);
     w.key("frames");
-    write_frames(w, a.frames);
+    write_frames(w, a.frames, cache);
     w.key("created_by");
     write_creator(w, a.created_by, std::nullopt);
     w.end_object();
   }
   w.end_array();
   w.key("blocking_site");
-  write_frame_or_null(w, g.blocking_site());
+  write_frame_or_null(w, g.blocking_site(), cache);
   w.key("innermost_frame");
-  write_frame_or_null(w, g.frames.empty() ? nullptr : &g.frames.front());
+  write_frame_or_null(w, g.frames.empty() ? nullptr : &g.frames.front(), cache);
   w.field("partial", g.partial);
   w.end_object();
 }
@@ -155,19 +227,35 @@ double milliseconds(std::chrono::nanoseconds d) { return std::chrono::duration<d
 
 }  // namespace
 
-GoroutineJsonStream::GoroutineJsonStream(std::ostream& out) : writer_(std::make_unique<detail::JsonWriter>(out)) {
-  writer_->start_array();
+GoroutineJsonStream::GoroutineJsonStream(std::ostream& out) : GoroutineJsonStream(out, true) {}
+
+GoroutineJsonStream::GoroutineJsonStream(std::ostream& out, bool brackets)
+    : writer_(std::make_unique<detail::JsonWriter>(out, detail::JsonLayout::compact)),
+      frames_(std::make_unique<FrameCache>()),
+      brackets_(brackets) {
+  if (brackets_) writer_->raw("[");
 }
+
+GoroutineJsonStream GoroutineJsonStream::records_only(std::ostream& out) { return GoroutineJsonStream(out, false); }
+
+GoroutineJsonStream::GoroutineJsonStream(GoroutineJsonStream&&) noexcept = default;
 GoroutineJsonStream::~GoroutineJsonStream() = default;
 
 void GoroutineJsonStream::add(const Goroutine& g) {
-  write_goroutine(*writer_, g);
+  writer_->raw(records_ == 0 ? "\n" : ",\n");
+  writer_->restart();
+  write_goroutine(*writer_, g, frames_.get());
+  ++records_;
   writer_->flush_if_full();
 }
 
 void GoroutineJsonStream::finish() {
-  writer_->end_array();
-  writer_->finish();
+  if (brackets_) {
+    writer_->raw(records_ == 0 ? "]" : "\n]");
+    writer_->finish();  // and a final newline
+  } else {
+    writer_->flush();
+  }
 }
 
 void write_profile_json(std::ostream& out, const Profile& profile) {

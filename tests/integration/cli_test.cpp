@@ -1,4 +1,5 @@
 // The goleakcheck command as CI runs it: exit statuses, reports, errors.
+#include <algorithm>
 #include <fstream>
 
 #include <gmock/gmock.h>
@@ -351,6 +352,81 @@ TEST(Cli, AttachesToAnIpv6LoopbackUrl) {
 
 TEST(CliOffline, UnreadableDumpExitsTwo) {
   expect_error(test::run_cli({"parse", "/nonexistent/dump.txt"}), "cannot read the dump /nonexistent/dump.txt");
+}
+
+}  // namespace
+}  // namespace goleakcheck
+
+namespace goleakcheck {
+namespace {
+
+// Real records (Go 1.27's, labels included, and Go 1.26's), repeated with
+// fresh ascending ids until the dump has `bytes`: large enough to be read
+// in pieces, one per core (8 MiB and more).
+std::string large_dump(std::size_t bytes, std::size_t& records) {
+  std::vector<std::string> bodies;  // each record after its id
+  for (const char* name : {"releases/go1.27/goroutine.debug2.txt", "go1.26-leakyservice.debug2.txt"}) {
+    const std::string text = test::read_file(test::fixture(name));
+    for (std::size_t at = text.find("goroutine "); at != std::string::npos;) {
+      const std::size_t end = text.find("\n\ngoroutine ", at);
+      const std::string record = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      bodies.push_back(record.substr(record.find(' ', std::string_view("goroutine ").size())));
+      at = end == std::string::npos ? end : end + 2;
+    }
+  }
+  std::string dump;
+  records = 0;
+  while (dump.size() < bytes) {
+    for (const std::string& body : bodies) {
+      dump += "goroutine " + std::to_string(++records) + body;
+      while (dump.back() == '\n') dump.pop_back();
+      dump += "\n\n";
+    }
+  }
+  return dump;
+}
+
+// A saved dump of 8 MiB or more is read with every core and its records
+// are joined in order: the JSON must be the one pass's, byte for byte.
+TEST(CliOffline, ParseJsonOfALargeDumpIsTheSameReadInPiecesAsInOnePass) {
+  std::size_t records = 0;
+  const auto path = std::filesystem::temp_directory_path() / ("goleakcheck-large." + std::to_string(::getpid()));
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << large_dump(std::size_t{9} << 20, records);
+  }
+  const test::CliResult pieces = test::run_cli({"parse", path.string(), "--format", "json"});
+  const test::CliResult one_pass = test::run_cli({"parse", "-", "--format", "json"}, path);
+  std::filesystem::remove(path);
+  ASSERT_EQ(pieces.exit_code, 0) << pieces.err;
+  ASSERT_EQ(one_pass.exit_code, 0) << one_pass.err;
+  EXPECT_EQ(pieces.out.size(), one_pass.out.size());
+  EXPECT_TRUE(pieces.out == one_pass.out) << "the JSON differs from byte "
+                                          << std::mismatch(pieces.out.begin(), pieces.out.end(), one_pass.out.begin(),
+                                                           one_pass.out.end())
+                                                     .first -
+                                                 pieces.out.begin();
+  // One record per line, in the dump's order.
+  EXPECT_EQ(static_cast<std::size_t>(std::count(pieces.out.begin(), pieces.out.end(), '\n')), records + 2);
+  const auto json = nlohmann::json::parse(pieces.out);
+  ASSERT_EQ(json.size(), records);
+  for (std::size_t i = 0; i < records; ++i) ASSERT_EQ(json[i]["id"], i + 1) << "record " << i;
+}
+
+TEST(CliOffline, ParseJsonOfALargeDumpNeedsAWritableTmpdirAndSaysSo) {
+  std::size_t records = 0;
+  const auto path = std::filesystem::temp_directory_path() / ("goleakcheck-large." + std::to_string(::getpid()));
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << large_dump(std::size_t{9} << 20, records);
+  }
+  const test::CliResult r =
+      test::run_cli({"parse", path.string(), "--format", "json"}, {}, {{"TMPDIR", "/nonexistent/goleakcheck"}});
+  std::filesystem::remove(path);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("cannot make a temporary file for the JSON records in /nonexistent/goleakcheck"));
+  EXPECT_THAT(r.err, HasSubstr("set TMPDIR to a writable directory"));
+  EXPECT_EQ(r.out, "");
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ bool process_running_with(std::string_view text) {
   return false;
 }
 
-CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& stdin_file) {
+CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& stdin_file,
+                  const std::map<std::string, std::string>& env_overrides) {
   namespace bp = boost::process;
   std::string pattern = (std::filesystem::temp_directory_path() / "goleakcheck-cli-test.XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
@@ -64,6 +65,7 @@ CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::p
     bp::environment env = boost::this_process::environment();
     env["GOLEAKCHECK_TEST_TOKEN"] = token;
     env["TMPDIR"] = tmpdir.string();
+    for (const auto& [name, value] : env_overrides) env[name] = value;
     const std::string in = stdin_file.empty() ? std::string("/dev/null") : stdin_file.string();
     bp::child cli(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, env, bp::std_in < in,
                   bp::std_out > (dir / "out").string(), bp::std_err > (dir / "err").string());

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +33,10 @@ struct CliResult {
 };
 
 // Runs the goleakcheck CLI with `args`, capturing stdout and stderr; its
-// standard input is `stdin_file`, or empty.
-CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& stdin_file = {});
+// standard input is `stdin_file`, or empty. `env` is set in its
+// environment over the test's own (TMPDIR included: by default it is a
+// directory of the run's own, checked to be empty afterwards).
+CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& stdin_file = {},
+                  const std::map<std::string, std::string>& env = {});
 
 }  // namespace goleakcheck::test

@@ -2,10 +2,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/report.hpp"
+#include "goleakcheck/summary.hpp"
 #include "report_fixture.hpp"
 #include "source_marker.hpp"
 
@@ -159,6 +163,77 @@ TEST(RenderJson, InvalidUtf8InALabelKeepsTheVerdict) {
   const auto json = nlohmann::json::parse(render_json(report));
   EXPECT_EQ(json["verdict"], "leak");
   EXPECT_EQ(json["leaks"][0]["labels"]["k"], "a\ufffd" "b");
+}
+
+}  // namespace
+}  // namespace goleakcheck
+
+namespace goleakcheck {
+namespace {
+
+// A record that exercises the writer's name cache: an empty file (its
+// address may be null), names that need escaping, a label that is not
+// UTF-8, and the same names again in a second record.
+Goroutine odd_record(std::uint64_t id) {
+  Goroutine g;
+  g.id = id;
+  g.state = "chan send";
+  g.labels = {{"quote\"key", "bad \xff byte"}};
+  g.frames = {{"main.\"quoted\"\\fn", "", 3, false}, {"main.tab\tname", "C:\\src\\a.go", 9, false}};
+  return g;
+}
+
+TEST(GoroutineJsonStream, WritesOneCompactRecordPerLineThatReadsBackWhole) {
+  std::ostringstream out;
+  GoroutineJsonStream stream(out);
+  for (std::uint64_t id = 1; id <= 3; ++id) stream.add(odd_record(id));
+  stream.finish();
+  const std::string text = out.str();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 5);  // "[", 3 records, "]"
+  const auto json = nlohmann::json::parse(text);
+  ASSERT_EQ(json.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(json[i]["id"], i + 1);
+    EXPECT_EQ(json[i]["frames"][0]["function"], "main.\"quoted\"\\fn");
+    EXPECT_EQ(json[i]["frames"][0]["file"], "");
+    EXPECT_EQ(json[i]["frames"][1]["function"], "main.tab\tname");
+    EXPECT_EQ(json[i]["frames"][1]["file"], "C:\\src\\a.go");
+    EXPECT_EQ(json[i]["labels"]["quote\"key"], "bad \xEF\xBF\xBD byte");  // U+FFFD
+    EXPECT_EQ(json[i]["innermost_frame"], json[i]["frames"][0]);
+  }
+}
+
+TEST(GoroutineJsonStream, AnEmptyStreamIsAnEmptyArray) {
+  std::ostringstream out;
+  GoroutineJsonStream stream(out);
+  stream.finish();
+  EXPECT_EQ(out.str(), "[]\n");
+}
+
+// The pieces of one array, as the CLI writes a large dump with every core:
+// joined with "," between non-empty pieces, they are the whole stream's
+// bytes exactly.
+TEST(GoroutineJsonStream, RecordsOnlyPiecesJoinToTheWholeStream) {
+  std::ostringstream whole;
+  GoroutineJsonStream all(whole);
+  std::ostringstream first;
+  std::ostringstream empty;
+  std::ostringstream second;
+  GoroutineJsonStream a = GoroutineJsonStream::records_only(first);
+  GoroutineJsonStream none = GoroutineJsonStream::records_only(empty);
+  GoroutineJsonStream b = GoroutineJsonStream::records_only(second);
+  for (std::uint64_t id = 1; id <= 5; ++id) {
+    all.add(odd_record(id));
+    (id <= 2 ? a : b).add(odd_record(id));
+  }
+  all.finish();
+  a.finish();
+  none.finish();
+  b.finish();
+  EXPECT_EQ(a.records(), 2u);
+  EXPECT_EQ(none.records(), 0u);
+  EXPECT_EQ(empty.str(), "");
+  EXPECT_EQ("[" + first.str() + "," + second.str() + "\n]\n", whole.str());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <iosfwd>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@ namespace goleakcheck {
 
 namespace detail {
 class JsonWriter;
+class FrameCache;
 }
 
 // A dump at a glance, collected record by record (DumpReader's streaming
@@ -41,16 +43,36 @@ void write_summary(std::ostream& out, DumpSummary summary, const Snapshot& dump,
 
 // A JSON array of goroutine records, each as in the report's "leaks",
 // written one record at a time as they are added: a dump of 100,000s
-// stays a stream. finish() closes the array; `out` must outlive the stream.
+// stays a stream. Each record is compact, on a line of its own, so that
+// line tools (grep, head, split) work on the stream as well as jq does.
+// finish() closes the array and flushes; `out` must outlive the stream.
+// Not thread-safe; one stream per thread.
+// Names are escaped once each and then found by address, so the views of
+// every goroutine added (functions, files, states, labels) must stay valid
+// and unchanged until finish(). Those of a DumpReader's records do: they
+// live in its NamePool for as long as the reader.
 class GoroutineJsonStream {
  public:
+  // The whole array: "[", the records, "]".
   explicit GoroutineJsonStream(std::ostream& out);
+  // Only the records: "\n" before the first, ",\n" before each later one,
+  // no brackets. The pieces of one array, each read by its own thread,
+  // are joined with "," between non-empty pieces and wrapped in "[" "\n]".
+  static GoroutineJsonStream records_only(std::ostream& out);
+
+  GoroutineJsonStream(GoroutineJsonStream&&) noexcept;
   ~GoroutineJsonStream();
   void add(const Goroutine& g);
   void finish();
+  std::uint64_t records() const { return records_; }
 
  private:
+  GoroutineJsonStream(std::ostream& out, bool brackets);
+
   std::unique_ptr<detail::JsonWriter> writer_;
+  std::unique_ptr<detail::FrameCache> frames_;
+  bool brackets_ = true;
+  std::uint64_t records_ = 0;
 };
 
 // One dump from production judged LeakProf-style (goleakcheck analyze):
