@@ -14,6 +14,10 @@
 
 namespace goleakcheck::cli {
 
+bool looks_like_profile(std::string_view start) {
+  return start.substr(0, start.find('\n')).find(" profile: total ") != std::string_view::npos;
+}
+
 bool read_source(const std::string& source, const FetchLimits& limits, const BodyReceiver& receive) {
   if (source.starts_with("http://") || source.starts_with("https://")) {
     HttpClient client(Endpoint::parse(source));

@@ -18,6 +18,9 @@
 
 namespace goleakcheck::cli {
 
+// debug=1 starts "goroutine profile: total N"; debug=2 with a record.
+bool looks_like_profile(std::string_view start);
+
 // Hands a dump from a URL (its /debug/pprof/goroutine?debug=2), a file or
 // stdin ("-") to `receive` in chunks, so a large one is never held whole.
 // Returns true when it was cut at `limits.max_bytes`.

@@ -13,6 +13,7 @@
 #include "report_output.hpp"
 #include "exit_code.hpp"
 #include "run_command.hpp"
+#include "watch_command.hpp"
 
 namespace {
 
@@ -169,6 +170,37 @@ void add_compare_commands(CLI::App& app, goleakcheck::cli::DiffOptions& diff, go
   add_duration_option(analyze_command, "--snapshot-timeout", analyze.fetch.deadline, "for a URL: the whole fetch");
 }
 
+void add_watch_command(CLI::App& app, goleakcheck::cli::WatchOptions& watch) {
+  CLI::App* command = app.add_subcommand(
+      "watch", "sample running services over time and flag blocking sites where goroutines keep piling up "
+               "(LeakProf style); or read a directory of samples saved over time");
+  command->footer(
+      "Exit status: 0 no site flagged, 1 sites flagged, 2 a sample could not be read and no site was flagged. "
+      "Ctrl-C ends the watch with the final report (and --html); a second one ends it at once.");
+  command->add_option("sources", watch.sources, "http://host:port of each service, or one directory of saved samples")
+      ->required();
+  add_duration_option(command, "--interval", watch.interval, "time between samples (each a debug=1 profile)");
+  add_duration_option(command, "--duration", watch.duration, "how long to watch (0: until interrupted)");
+  add_duration_option(command, "--proof-interval", watch.proof_interval,
+                      "at most this often, ask for the runtime's proof (/debug/pprof/goroutineleak; each costs the "
+                      "service a GC cycle)");
+  command->add_option("--min-count", watch.rules.min_count,
+                      "flag a site with at least N goroutines whatever its trend (0: off)");
+  command->add_option("--min-growth", watch.rules.min_growth, "flag growth only of at least N goroutines")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--window", watch.rules.window, "judge the last N samples")->check(CLI::Range(3, 100000));
+  command->add_option("--module", watch.modules, "your code's packages (repeatable)")->allow_extra_args(false);
+  command->add_option("--metrics", watch.metrics,
+                      "serve Prometheus metrics at http://HOST:PORT/metrics (PORT 0: a free one, printed on stderr)");
+  command->add_option("--html", watch.html, "write a page of charts, one per site, to FILE at the end");
+  command->add_flag("--no-table", watch.no_table, "one line per sample even on a terminal");
+  for (const auto& name : {"--interval", "--proof-interval"}) {
+    command->get_option(name)->check([](const std::string& text) {
+      return goleakcheck::parse_duration(text).count() > 0 ? std::string() : std::string("must be more than 0");
+    });
+  }
+}
+
 // Where a usage error's help is: "goleakcheck parse --help", or the
 // top-level help when no subcommand was recognised.
 std::string help_for(const CLI::App& app) {
@@ -182,6 +214,7 @@ struct AllOptions {
   goleakcheck::cli::SnapshotOptions snapshot;
   goleakcheck::cli::DiffOptions diff;
   goleakcheck::cli::AnalyzeOptions analyze;
+  goleakcheck::cli::WatchOptions watch;
 };
 
 ExitCode run_command(const CLI::App& app, const AllOptions& options) {
@@ -189,6 +222,7 @@ ExitCode run_command(const CLI::App& app, const AllOptions& options) {
   if (app.got_subcommand("snapshot")) return goleakcheck::cli::snapshot(options.snapshot);
   if (app.got_subcommand("diff")) return goleakcheck::cli::diff(options.diff);
   if (app.got_subcommand("analyze")) return goleakcheck::cli::analyze(options.analyze);
+  if (app.got_subcommand("watch")) return goleakcheck::cli::watch(options.watch);
   return goleakcheck::cli::run(options.run);
 }
 
@@ -211,6 +245,7 @@ int main(int argc, char** argv) {
   add_run_command(app, options.run);
   add_offline_commands(app, options.parse, options.snapshot);
   add_compare_commands(app, options.diff, options.analyze);
+  add_watch_command(app, options.watch);
 
   const auto fail = [](const std::string& message, const std::string& details = {}) {
     goleakcheck::wait_if_interrupted();  // the clean-up, not this error, ends the process

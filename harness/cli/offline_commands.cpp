@@ -31,11 +31,6 @@ namespace goleakcheck::cli {
 
 namespace {
 
-// debug=1 starts "goroutine profile: total N"; debug=2 with a record.
-bool looks_like_profile(std::string_view start) {
-  return start.substr(0, start.find('\n')).find(" profile: total ") != std::string_view::npos;
-}
-
 // The first line of a file, or what there is of it in its first 4 KiB.
 std::string read_start(const std::string& path) {
   std::ifstream file(path, std::ios::binary);

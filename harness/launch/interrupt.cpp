@@ -8,6 +8,9 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <functional>
+#include <mutex>
+#include <utility>
 #include <thread>
 
 #include "launch/cleanup.hpp"
@@ -18,8 +21,28 @@ namespace goleakcheck {
 namespace {
 
 std::atomic<bool> interrupted{false};
+std::mutex handler_mutex;
+std::function<void()> handler;  // guarded by handler_mutex
+
+// The first signal goes to the handler, when one is set; any other one
+// ends the process.
+bool hand_to_handler() {
+  std::function<void()> h;
+  {
+    const std::lock_guard lock(handler_mutex);
+    h = std::exchange(handler, nullptr);
+  }
+  if (!h) return false;
+  h();
+  return true;
+}
 
 }  // namespace
+
+void on_first_interrupt(std::function<void()> stop) {
+  const std::lock_guard lock(handler_mutex);
+  handler = std::move(stop);
+}
 
 void clean_up_on_signals(std::chrono::milliseconds grace) {
   ::signal(SIGPIPE, SIG_IGN);
@@ -29,7 +52,7 @@ void clean_up_on_signals(std::chrono::milliseconds grace) {
   pthread_sigmask(SIG_BLOCK, &stopping, nullptr);
   std::thread([stopping, grace] {
     int signal = 0;
-    while (sigwait(&stopping, &signal) != 0) {
+    while (sigwait(&stopping, &signal) != 0 || hand_to_handler()) {
     }
     interrupted = true;
     detail::clean_up_everything(grace);

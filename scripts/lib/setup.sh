@@ -17,6 +17,7 @@ PACKAGES=(
   rapidjson-dev                          # the streamed JSON writer
   libxml2-utils                          # xmllint: the JUnit report is checked against its schema
   chromium                               # a real headless browser for the HTML report's test
+  prometheus                             # a real Prometheus scrapes `watch --metrics` in its test
   golang-1.19-go                         # a second, older toolchain for the dump-format conformance tests
 )
 

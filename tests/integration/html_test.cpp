@@ -14,6 +14,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "browser.hpp"
 #include "leakyservice.hpp"
 #include "source_marker.hpp"
 
@@ -23,33 +24,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A scratch directory of this test process's own (chromium's profile must
-// not be shared between parallel tests), removed at the end.
-class Scratch {
- public:
-  Scratch() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "goleakcheck-html.XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = pattern;
-  }
-  ~Scratch() { std::filesystem::remove_all(dir_); }
-  std::filesystem::path operator/(const std::string& name) const { return dir_ / name; }
-
- private:
-  std::filesystem::path dir_;
-};
-
-// Runs headless chromium on `page` with `arguments`; returns its stdout.
-std::string chromium(const Scratch& scratch, const std::filesystem::path& page, const std::string& arguments) {
-  const auto out = scratch / "chromium.out";
-  const std::string command = fmt::format(
-      "timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir='{}' {} 'file://{}' "
-      "> '{}' 2>/dev/null",
-      (scratch / "profile").string(), arguments, page.string(), out.string());
-  const int status = std::system(command.c_str());
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << command;
-  return test::read_file(out);
-}
+using test::chromium;
+using test::Scratch;
 
 std::string hit(std::string_view paths) {
   return std::string(GOLEAKCHECK_HIT_BIN) + " " + std::string(paths);

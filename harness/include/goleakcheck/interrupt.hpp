@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 
 namespace goleakcheck {
 
@@ -18,6 +19,13 @@ namespace goleakcheck {
 // no signal blocked or ignored. The goleakcheck command calls it; a test
 // binary may.
 void clean_up_on_signals(std::chrono::milliseconds grace = std::chrono::seconds(2));
+
+// For a command whose own loop ends on an interrupt (goleakcheck watch
+// writes its final report): the next of those signals calls `stop`, on the
+// signal thread, instead of cleaning up and exiting; a signal after that
+// one cleans up and exits as usual. `stop` must return quickly (set a flag,
+// notify a condition variable). Needs clean_up_on_signals first.
+void on_first_interrupt(std::function<void()> stop);
 
 // When one of those signals has arrived, blocks until the clean-up ends the
 // process; returns at once otherwise. Call it before reporting an error or

@@ -1,0 +1,3 @@
+module example.com/steadyservice
+
+go 1.21

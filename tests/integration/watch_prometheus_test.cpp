@@ -1,0 +1,154 @@
+// watch --metrics scraped by a real Prometheus (Debian's), started by the
+// test on loopback: a PromQL query through its HTTP API must return the
+// leaking site's growing series, and its flag.
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include <boost/process.hpp>
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "browser.hpp"
+#include "goleakcheck/program.hpp"
+#include "leakyservice.hpp"
+#include "processes.hpp"
+#include "source_marker.hpp"
+
+namespace goleakcheck {
+namespace {
+
+namespace bp = boost::process;
+using Clock = std::chrono::steady_clock;
+using ::testing::HasSubstr;
+
+template <class Condition>
+bool eventually(Condition condition, std::chrono::seconds limit) {
+  for (const auto deadline = Clock::now() + limit; Clock::now() < deadline;) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return condition();
+}
+
+// A loopback port free a moment ago. Prometheus cannot be told to pick its
+// own and say which; if another process takes it first, Prometheus fails
+// to start and the test says so.
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// A process of the test's, stopped (and reaped) at the end whatever happens.
+struct Stopped {
+  bp::child& child;
+  ~Stopped() {
+    if (child.running()) ::kill(child.id(), SIGTERM);
+    child.wait();
+  }
+};
+
+nlohmann::json query(httplib::Client& prometheus, const std::string& promql) {
+  auto answer = prometheus.Get("/api/v1/query", httplib::Params{{"query", promql}}, httplib::Headers{});
+  if (!answer || answer->status != 200) return nlohmann::json();
+  return nlohmann::json::parse(answer->body);
+}
+
+TEST(WatchMetrics, PrometheusScrapesTheLeakingSitesGrowingSeries) {
+  Program service = Program::launch([] {
+    LaunchOptions options;
+    options.argv = {GOLEAKCHECK_STEADYSERVICE_BIN, "-addr", "{addr}", "-pool", "200", "-load", "40"};
+    return options;
+  }());
+  test::Scratch scratch;
+  const std::string token = test::unique_token();
+  bp::environment env = boost::this_process::environment();
+  env["GOLEAKCHECK_TEST_TOKEN"] = token;
+
+  // goleakcheck watch, serving metrics on a port of its own choosing.
+  bp::ipstream watch_err;
+  bp::child watch(bp::exe = GOLEAKCHECK_CLI_BIN,
+                  bp::args = std::vector<std::string>{"watch", service.url(), "--interval", "250ms", "--metrics",
+                                                      "127.0.0.1:0"},
+                  env, bp::std_out > bp::null, bp::std_err > watch_err);
+  Stopped stop_watch{watch};
+  std::string line;
+  ASSERT_TRUE(std::getline(watch_err, line));
+  std::smatch port;
+  ASSERT_TRUE(std::regex_search(line, port, std::regex(R"(serving metrics at http://127\.0\.0\.1:([0-9]+)/metrics)")))
+      << line;
+
+  // Prometheus, scraping it every 250 ms.
+  const int web_port = free_port();
+  const auto config = scratch / "prometheus.yml";
+  std::ofstream(config) << fmt::format(
+      "global:\n  scrape_interval: 250ms\n  evaluation_interval: 1s\n"
+      "scrape_configs:\n  - job_name: goleakcheck\n    static_configs:\n      - targets: ['127.0.0.1:{}']\n",
+      port[1].str());
+  bp::child prometheus(bp::search_path("prometheus"),
+                       bp::args = std::vector<std::string>{"--config.file=" + config.string(),
+                                                           "--storage.tsdb.path=" + (scratch / "data").string(),
+                                                           fmt::format("--web.listen-address=127.0.0.1:{}", web_port)},
+                       env, bp::std_out > bp::null, bp::std_err > (scratch / "prometheus.log").string());
+  Stopped stop_prometheus{prometheus};
+  httplib::Client api("127.0.0.1", web_port);
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto ready = api.Get("/-/ready");
+        return ready && ready->status == 200;
+      },
+      std::chrono::seconds(60)))
+      << "Prometheus never became ready:\n" << test::read_file(scratch / "prometheus.log");
+
+  // The leaking site's series, over the last 30 s, rising; and its flag.
+  const std::string leak = R"({site=~"main\\.report\\.func1 .*"})";
+  nlohmann::json series;
+  const bool grew = eventually(
+      [&] {
+        series = query(api, "goleakcheck_goroutines" + leak + "[30s]");
+        if (series.is_null() || series["data"]["result"].empty()) return false;
+        const auto& values = series["data"]["result"][0]["values"];
+        return values.size() >= 4 &&
+               std::stod(values.back()[1].get<std::string>()) > std::stod(values.front()[1].get<std::string>());
+      },
+      std::chrono::seconds(60));
+  ASSERT_TRUE(grew) << series.dump();
+  EXPECT_EQ(series["data"]["result"][0]["metric"]["state"], "chan send");
+  EXPECT_EQ(series["data"]["result"][0]["metric"]["job"], "goleakcheck");
+  nlohmann::json flagged;
+  EXPECT_TRUE(eventually(
+      [&] {
+        flagged = query(api, "goleakcheck_site_flagged" + leak);
+        return !flagged.is_null() && !flagged["data"]["result"].empty() &&
+               flagged["data"]["result"][0]["value"][1] == "1";
+      },
+      std::chrono::seconds(30)))
+      << flagged.dump();
+  // The growth rate as Prometheus itself sees it, and the pool as flat.
+  const nlohmann::json rate = query(api, "deriv(goleakcheck_goroutines" + leak + "[10s]) > 0");
+  EXPECT_FALSE(rate["data"]["result"].empty()) << rate.dump();
+  const nlohmann::json pool = query(api, R"(goleakcheck_site_flagged{site=~"main\\.\\(\\*pool\\)\\.work .*"})");
+  ASSERT_FALSE(pool["data"]["result"].empty()) << pool.dump();
+  EXPECT_EQ(pool["data"]["result"][0]["value"][1], "0");
+}
+
+}  // namespace
+}  // namespace goleakcheck
