@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -95,6 +96,16 @@ TEST(WatchMetrics, PrometheusScrapesTheLeakingSitesGrowingSeries) {
   std::smatch port;
   ASSERT_TRUE(std::regex_search(line, port, std::regex(R"(serving metrics at http://127\.0\.0\.1:([0-9]+)/metrics)")))
       << line;
+
+  // What it serves passes Prometheus' own linter.
+  httplib::Client metrics("127.0.0.1", std::stoi(port[1].str()));
+  auto exposition = metrics.Get("/metrics");
+  ASSERT_TRUE(exposition && exposition->status == 200);
+  EXPECT_THAT(exposition->get_header_value("Content-Type"), HasSubstr("text/plain; version=0.0.4"));
+  std::ofstream(scratch / "metrics.txt") << exposition->body;
+  const std::string lint = fmt::format("promtool check metrics < '{}' > '{}' 2>&1", (scratch / "metrics.txt").string(),
+                                       (scratch / "lint.txt").string());
+  EXPECT_EQ(std::system(lint.c_str()), 0) << test::read_file(scratch / "lint.txt") << exposition->body;
 
   // Prometheus, scraping it every 250 ms.
   const int web_port = free_port();

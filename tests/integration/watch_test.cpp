@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -169,6 +170,29 @@ TEST(Watch, ThePageShowsTheFlaggedSitesChartAndStackInAHeadlessBrowser) {
   test::chromium(scratch, page, fmt::format("--window-size=1100,1400 --screenshot='{}'", png.string()));
   ASSERT_TRUE(std::filesystem::exists(png));
   EXPECT_GT(std::filesystem::file_size(png), 10000u);  // a page, not a blank
+}
+
+// On a terminal (a real pseudo-terminal, from script(1)) the table is
+// redrawn in place at each sample, the flagged site in red; the final
+// report follows it.
+TEST(Watch, RedrawsALiveTableOnATerminal) {
+  Program service = Program::launch(steadyservice());
+  test::Scratch scratch;
+  const auto out = scratch / "tty.out";
+  const std::string command =
+      fmt::format("script -qec \"{} watch {} --interval 200ms --duration 2500ms\" /dev/null > '{}' 2>&1",
+                  GOLEAKCHECK_CLI_BIN, service.url(), out.string());
+  EXPECT_EQ(std::system(command.c_str()), 256);  // exit status 1: flagged
+  const std::string screen = test::read_file(out);
+  std::size_t redraws = 0;
+  for (std::size_t at = screen.find("\x1b[H\x1b[2J"); at != std::string::npos; at = screen.find("\x1b[H\x1b[2J", at + 1)) {
+    ++redraws;
+  }
+  EXPECT_GE(redraws, 10u);
+  EXPECT_THAT(screen, testing::ContainsRegex("FLAG +NOW +TREND/h +LAST 12 +STATE +BLOCKED AT"));
+  EXPECT_THAT(screen, HasSubstr("\x1b[1;31mGROWING\x1b[0m"));
+  EXPECT_THAT(screen, HasSubstr("main.(*pool).work main.go:"));
+  EXPECT_THAT(screen, HasSubstr("goleakcheck watch: \x1b[1;31mLEAK\x1b[0m: 1 site flagged"));
 }
 
 // A customer's periodic snapshots, read offline: debug=1 profiles saved a

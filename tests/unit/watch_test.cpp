@@ -8,6 +8,7 @@
 
 #include "goleakcheck/profile.hpp"
 #include "goleakcheck/watch.hpp"
+#include "goleakcheck/watch_report.hpp"
 #include "source_marker.hpp"
 
 namespace goleakcheck {
@@ -158,6 +159,38 @@ TEST(SiteWatch, TheProofFlagsItsSiteAndTheSamplerIsNotCounted) {
   }
   EXPECT_EQ(proven, 5u);  // the five leaked stacks, each at its own site
   EXPECT_TRUE(sites[0].flagged());
+}
+
+// Label values may hold anything a path or a function name holds; the
+// exposition format wants backslash, quote and newline escaped.
+TEST(WatchMetrics, EscapesLabelValuesAndCountsEveryTarget) {
+  WatchView view;
+  WatchedSite site;
+  site.target = "http://a:1";
+  site.state = "chan send";
+  site.site = {"main.\"odd\"", "C:\\src\\a.go", 3};
+  site.points = {{0, 4}};
+  site.trend.flag = SiteFlag::growing;
+  site.trend.per_hour = 12.5;
+  view.sites.push_back(site);
+  view.targets.push_back({"http://a:1", 7, 2, "", false});
+  const std::string text = render_watch_metrics(view);
+  EXPECT_THAT(text, testing::HasSubstr(
+                        R"(goleakcheck_goroutines{target="http://a:1",state="chan send",site="main.\"odd\" C:\\src\\a.go:3",user_frame=""} 4)"));
+  EXPECT_THAT(text, testing::HasSubstr("goleakcheck_site_growth_per_hour{") );
+  EXPECT_THAT(text, testing::HasSubstr("} 12.500\n"));
+  EXPECT_THAT(text, testing::HasSubstr("goleakcheck_site_flagged{"));
+  EXPECT_THAT(text, testing::HasSubstr(R"(goleakcheck_samples_total{target="http://a:1"} 7)"));
+  EXPECT_THAT(text, testing::HasSubstr(R"(goleakcheck_sample_errors_total{target="http://a:1"} 2)"));
+  EXPECT_THAT(text, testing::HasSubstr(R"(goleakcheck_target_up{target="http://a:1"} 1)"));
+  EXPECT_THAT(text, testing::HasSubstr("# TYPE goleakcheck_samples_total counter\n"));
+}
+
+TEST(WatchText, RatesReadAsPeopleSayThem) {
+  EXPECT_EQ(format_rate(412.4), "+412");
+  EXPECT_EQ(format_rate(2.25), "+2.2");
+  EXPECT_EQ(format_rate(-30), "-30.0");
+  EXPECT_EQ(format_rate(0), "+0");
 }
 
 }  // namespace
