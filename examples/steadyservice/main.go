@@ -21,6 +21,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -84,8 +85,13 @@ func (p *pool) work() {
 	}
 }
 
+// serve runs one job of ?ms=N milliseconds (default 5) on the pool.
 func (p *pool) serve(w http.ResponseWriter, r *http.Request) {
-	j := job{size: 5, done: make(chan int, 1)}
+	size, err := strconv.Atoi(r.URL.Query().Get("ms"))
+	if err != nil || size < 0 {
+		size = 5
+	}
+	j := job{size: size, done: make(chan int, 1)}
 	select {
 	case p.jobs <- j:
 	case <-r.Context().Done():
