@@ -110,10 +110,15 @@ TEST(WatchMetrics, PrometheusScrapesTheLeakingSitesGrowingSeries) {
   // Prometheus, scraping it every 250 ms.
   const int web_port = free_port();
   const auto config = scratch / "prometheus.yml";
+  // The README's rules, as a user loads them.
+  const std::string rules = std::string(GOLEAKCHECK_EXAMPLES_DIR) + "/prometheus/goleakcheck.rules.yml";
+  const std::string check_rules = fmt::format("promtool check rules '{}' > '{}' 2>&1", rules, (scratch / "rules.txt").string());
+  EXPECT_EQ(std::system(check_rules.c_str()), 0) << test::read_file(scratch / "rules.txt");
   std::ofstream(config) << fmt::format(
-      "global:\n  scrape_interval: 250ms\n  evaluation_interval: 1s\n"
+      "global:\n  scrape_interval: 250ms\n  evaluation_interval: 250ms\n"
+      "rule_files: ['{}']\n"
       "scrape_configs:\n  - job_name: goleakcheck\n    static_configs:\n      - targets: ['127.0.0.1:{}']\n",
-      port[1].str());
+      rules, port[1].str());
   bp::child prometheus(bp::search_path("prometheus"),
                        bp::args = std::vector<std::string>{"--config.file=" + config.string(),
                                                            "--storage.tsdb.path=" + (scratch / "data").string(),
@@ -156,6 +161,15 @@ TEST(WatchMetrics, PrometheusScrapesTheLeakingSitesGrowingSeries) {
   // The growth rate as Prometheus itself sees it, and the pool as flat.
   const nlohmann::json rate = query(api, "deriv(goleakcheck_goroutines" + leak + "[10s]) > 0");
   EXPECT_FALSE(rate["data"]["result"].empty()) << rate.dump();
+  // The recording rule sums the site across instances (here, one).
+  nlohmann::json recorded;
+  EXPECT_TRUE(eventually(
+      [&] {
+        recorded = query(api, "site:goleakcheck_goroutines:sum" + leak);
+        return !recorded.is_null() && !recorded["data"]["result"].empty();
+      },
+      std::chrono::seconds(30)))
+      << recorded.dump();
   const nlohmann::json pool = query(api, R"(goleakcheck_site_flagged{site=~"main\\.\\(\\*pool\\)\\.work .*"})");
   ASSERT_FALSE(pool["data"]["result"].empty()) << pool.dump();
   EXPECT_EQ(pool["data"]["result"][0]["value"][1], "0");
