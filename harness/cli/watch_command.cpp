@@ -238,6 +238,11 @@ ExitCode watch(const WatchOptions& options) {
   }
   StopSignal stop;
   on_first_interrupt([&stop] { stop.stop(); });
+  // However this function ends, the handler goes with `stop`: from then
+  // on an interrupt ends the process.
+  struct ForgetHandler {
+    ~ForgetHandler() { on_first_interrupt(nullptr); }
+  } forget_handler;
   const bool terminal = ::isatty(STDOUT_FILENO) == 1 && !options.no_table;
   const bool colour = terminal && std::getenv("NO_COLOR") == nullptr;
   const auto start = std::chrono::steady_clock::now();
@@ -264,7 +269,7 @@ ExitCode watch(const WatchOptions& options) {
     if (end && next > *end) break;
     if (stop.wait_until(next)) break;
   }
-  on_first_interrupt(nullptr);  // from here on, an interrupt ends the process
+  on_first_interrupt(nullptr);  // the report is being written: an interrupt now ends the process
   const WatchView view = view_of(watch, statuses, colour);
   if (terminal) std::cout << '\n';
   write_watch_report(std::cout, view);

@@ -2,6 +2,7 @@
 #include <array>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "goleakcheck/watch.hpp"
@@ -75,10 +76,12 @@ bool same(const OwnedFrame& a, const OwnedFrame& b) {
 
 }  // namespace
 
-// One site's share of one sample, with what describes it.
+// One site's share of one sample: its key, its count, and its description
+// when the watch has not seen the site before.
 struct SiteWatch::Sample {
-  WatchedSite site;  // without points
+  std::string key;
   std::uint64_t count = 0;
+  std::optional<WatchedSite> site;
 };
 
 SiteWatch::SiteWatch(WatchRules rules, UserCode user)
@@ -89,17 +92,31 @@ SiteWatch::~SiteWatch() = default;
 
 namespace {
 
-// The site of a goroutine (or of a profile's stack, made into one), with
-// the user's frame, a hint, and one stack; nullopt when it has no frames.
-std::optional<WatchedSite> describe(std::string_view target, const Goroutine& g, const UserCode& user,
-                                    std::string_view blocking_line) {
-  const Frame* site = g.blocking_site();
-  if (site == nullptr) return std::nullopt;
+// What tells sites apart: the target, the state, where they block, and the
+// user's frame that leads there.
+std::string site_key(std::string_view target, std::string_view state, const Frame& site, const Frame* user) {
+  std::string key;
+  for (const std::string_view part : {target, state, site.function, site.file}) {
+    key.append(part);
+    key += '\0';
+  }
+  key += std::to_string(site.line);
+  if (user != nullptr) {
+    for (const std::string_view part : {user->function, user->file}) {
+      key += '\0';
+      key.append(part);
+    }
+    key += '\0' + std::to_string(user->line);
+  }
+  return key;
+}
+
+WatchedSite describe(std::string_view target, const Goroutine& g, const Frame& site, const UserOrigin& origin,
+                     std::string_view blocking_line) {
   WatchedSite w;
   w.target = std::string(target);
   w.state = std::string(g.state);
-  w.site = owned(*site);
-  const UserOrigin origin = user_origin(g, user);
+  w.site = owned(site);
   if (origin.frame != nullptr) {
     w.user_frame = owned(*origin.frame);
     w.user_started_it = origin.started_it;
@@ -111,6 +128,18 @@ std::optional<WatchedSite> describe(std::string_view target, const Goroutine& g,
 }
 
 }  // namespace
+
+// The goroutine's share of the sample: described in full only for a site
+// not seen before.
+std::optional<SiteWatch::Sample> SiteWatch::sample_of(std::string_view target, const Goroutine& g,
+                                                      std::uint64_t count, std::string_view blocking_line) const {
+  const Frame* site = g.blocking_site();
+  if (site == nullptr) return std::nullopt;
+  const UserOrigin origin = user_origin(g, user_);
+  Sample s{site_key(target, g.state, *site, origin.frame), count, std::nullopt};
+  if (!index_.contains(s.key)) s.site = describe(target, g, *site, origin, blocking_line);
+  return s;
+}
 
 void SiteWatch::add(std::string_view target, Clock::time_point at, const Profile& profile) {
   std::vector<Sample> sample;
@@ -125,7 +154,7 @@ void SiteWatch::add(std::string_view target, Clock::time_point at, const Profile
       line = sources_->text(std::string(site->file), site->line);
       if (g.state.empty()) g.state = state_from_line(line);
     }
-    if (std::optional<WatchedSite> w = describe(target, g, user_, line)) sample.push_back({std::move(*w), stack.count});
+    if (std::optional<Sample> s = sample_of(target, g, stack.count, line)) sample.push_back(std::move(*s));
   }
   add_sample(target, at, sample);
 }
@@ -136,12 +165,12 @@ void SiteWatch::add(std::string_view target, Clock::time_point at, const Snapsho
     if (!g.blocked() || is_sampling(g.frames)) continue;
     std::string_view line;
     if (const Frame* site = g.blocking_site(); site != nullptr) line = sources_->text(std::string(site->file), site->line);
-    if (std::optional<WatchedSite> w = describe(target, g, user_, line)) sample.push_back({std::move(*w), 1});
+    if (std::optional<Sample> s = sample_of(target, g, 1, line)) sample.push_back(std::move(*s));
   }
   add_sample(target, at, sample);
 }
 
-void SiteWatch::add_sample(std::string_view target, Clock::time_point at, const std::vector<Sample>& sample) {
+void SiteWatch::add_sample(std::string_view target, Clock::time_point at, std::vector<Sample>& sample) {
   if (!first_) first_ = at;
   last_ = std::max(last_.value_or(at), at);
   const double seconds = std::chrono::duration<double>(at - *first_).count();
@@ -150,25 +179,22 @@ void SiteWatch::add_sample(std::string_view target, Clock::time_point at, const 
   const std::vector<double> earlier = times->second;
   times->second.push_back(seconds);
   std::vector<bool> seen(sites_.size(), false);
-  for (const Sample& s : sample) {
-    auto it = std::find_if(sites_.begin(), sites_.end(), [&](const WatchedSite& w) {
-      return w.target == target && w.state == s.site.state && same(w.site, s.site.site) &&
-             w.user_frame.has_value() == s.site.user_frame.has_value() &&
-             (!w.user_frame || same(*w.user_frame, *s.site.user_frame));
-    });
-    if (it == sites_.end()) {
-      WatchedSite w = s.site;
+  for (Sample& s : sample) {
+    const auto [entry, is_new] = index_.try_emplace(s.key, sites_.size());
+    if (is_new) {
+      // Described when its key was new; a second stack at the same site in
+      // this sample finds it here.
+      WatchedSite w = std::move(*s.site);
       // Absent from the target's earlier samples: none there then.
       for (const double t : earlier) w.points.push_back({t, 0});
       sites_.push_back(std::move(w));
       seen.push_back(false);
-      it = sites_.end() - 1;
     }
-    const auto index = static_cast<std::size_t>(it - sites_.begin());
+    const std::size_t index = entry->second;
     if (seen[index]) {
-      it->points.back().count += s.count;  // another stack with the same site
+      sites_[index].points.back().count += s.count;  // another stack with the same site
     } else {
-      it->points.push_back({seconds, s.count});
+      sites_[index].points.push_back({seconds, s.count});
       seen[index] = true;
     }
   }

@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "goleakcheck/dump.hpp"
@@ -107,7 +108,8 @@ struct WatchedSite {
   bool flagged() const { return trend.flag != SiteFlag::none; }
 };
 
-// Samples in, judged sites out. Not thread-safe; O(sites) memory per sample.
+// Samples in, judged sites out. Not thread-safe. A sample costs
+// O(stacks x frames + sites) time and O(sites) memory.
 class SiteWatch {
  public:
   using Clock = std::chrono::system_clock;
@@ -135,7 +137,9 @@ class SiteWatch {
 
  private:
   struct Sample;
-  void add_sample(std::string_view target, Clock::time_point at, const std::vector<Sample>& sample);
+  std::optional<Sample> sample_of(std::string_view target, const Goroutine& g, std::uint64_t count,
+                                  std::string_view blocking_line) const;
+  void add_sample(std::string_view target, Clock::time_point at, std::vector<Sample>& sample);
 
   WatchRules rules_;
   UserCode user_;
@@ -145,6 +149,7 @@ class SiteWatch {
   std::optional<Clock::time_point> first_;
   std::optional<Clock::time_point> last_;
   std::vector<WatchedSite> sites_;
+  std::unordered_map<std::string, std::size_t> index_;  // site key -> sites_
   std::vector<std::pair<std::string, std::vector<double>>> sample_times_;  // per target, seconds
 };
 
