@@ -184,6 +184,8 @@ void add_watch_command(CLI::App& app, goleakcheck::cli::WatchOptions& watch) {
   add_duration_option(command, "--proof-interval", watch.proof_interval,
                       "at most this often, ask for the runtime's proof (/debug/pprof/goroutineleak; each costs the "
                       "service a GC cycle)");
+  add_duration_option(command, "--sample-timeout", watch.sample_timeout,
+                      "the longest one sample may take (a profile of 200,000 goroutines takes seconds)");
   command->add_option("--min-count", watch.rules.min_count,
                       "flag a site with at least N goroutines whatever its trend (0: off)");
   command->add_option("--min-growth", watch.rules.min_growth, "flag growth only of at least N goroutines")
@@ -194,7 +196,7 @@ void add_watch_command(CLI::App& app, goleakcheck::cli::WatchOptions& watch) {
                       "serve Prometheus metrics at http://HOST:PORT/metrics (PORT 0: a free one, printed on stderr)");
   command->add_option("--html", watch.html, "write a page of charts, one per site, to FILE at the end");
   command->add_flag("--no-table", watch.no_table, "one line per sample even on a terminal");
-  for (const auto& name : {"--interval", "--proof-interval"}) {
+  for (const auto& name : {"--interval", "--proof-interval", "--sample-timeout"}) {
     command->get_option(name)->check([](const std::string& text) {
       return goleakcheck::parse_duration(text).count() > 0 ? std::string() : std::string("must be more than 0");
     });

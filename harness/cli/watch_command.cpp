@@ -95,7 +95,7 @@ Profile fetch_profile(HttpClient& client, std::string_view path, const FetchLimi
 
 void sample(Target& target, SiteWatch& watch, const WatchOptions& options) {
   FetchLimits limits;
-  limits.deadline = std::clamp(options.interval, std::chrono::milliseconds(1000), std::chrono::milliseconds(30000));
+  limits.deadline = options.sample_timeout;
   try {
     const Profile profile = fetch_profile(target.client, kGoroutineProfilePath, limits);
     watch.add(target.status.target, SiteWatch::Clock::now(), profile);
@@ -265,7 +265,9 @@ ExitCode watch(const WatchOptions& options) {
       write_watch_line(std::cout, view, now_text());
       std::cout.flush();
     }
-    next += options.interval;
+    // A sample slower than the interval (a huge service) delays the next
+    // one rather than queueing them up.
+    next = std::max(next + options.interval, std::chrono::steady_clock::now());
     if (end && next > *end) break;
     if (stop.wait_until(next)) break;
   }

@@ -123,7 +123,11 @@ void write_watch_line(std::ostream& out, const WatchView& view, const std::strin
     line += fmt::format("; {} flagged:", flagged);
     std::size_t shown = 0;
     for (const WatchedSite& s : view.sites) {
-      if (!s.flagged() || shown++ == 3) continue;
+      if (!s.flagged()) continue;
+      if (shown++ == 3) {
+        line += " …";
+        break;
+      }
       line += fmt::format(" {} {} ({}/h)", flag_name(s.trend.flag), short_where(s.site), format_rate(s.trend.per_hour));
     }
   }
