@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <sstream>
 #include <vector>
 
 #include "goleakcheck/profile.hpp"
@@ -184,6 +185,22 @@ TEST(WatchMetrics, EscapesLabelValuesAndCountsEveryTarget) {
   EXPECT_THAT(text, testing::HasSubstr(R"(goleakcheck_sample_errors_total{target="http://a:1"} 2)"));
   EXPECT_THAT(text, testing::HasSubstr(R"(goleakcheck_target_up{target="http://a:1"} 1)"));
   EXPECT_THAT(text, testing::HasSubstr("# TYPE goleakcheck_samples_total counter\n"));
+}
+
+TEST(WatchText, ASampleLineNamesAtMostThreeFlaggedSites) {
+  WatchView view;
+  for (int i = 0; i < 5; ++i) {
+    WatchedSite site;
+    site.site = {"main.leak" + std::to_string(i), "/app/main.go", 10 + i};
+    site.points = {{0, 100}};
+    site.trend.flag = SiteFlag::over_count;
+    view.sites.push_back(site);
+  }
+  std::ostringstream out;
+  write_watch_line(out, view, "12:00:00");
+  EXPECT_EQ(out.str(),
+            "12:00:00 500 goroutines at 5 sites; 5 flagged: OVER main.leak0 main.go:10 (+0/h) OVER main.leak1 "
+            "main.go:11 (+0/h) OVER main.leak2 main.go:12 (+0/h) …\n");
 }
 
 TEST(WatchText, RatesReadAsPeopleSayThem) {
