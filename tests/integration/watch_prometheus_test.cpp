@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -108,7 +110,6 @@ TEST(WatchMetrics, PrometheusScrapesTheLeakingSitesGrowingSeries) {
   EXPECT_EQ(std::system(lint.c_str()), 0) << test::read_file(scratch / "lint.txt") << exposition->body;
 
   // Prometheus, scraping it every 250 ms.
-  const int web_port = free_port();
   const auto config = scratch / "prometheus.yml";
   // The README's rules, as a user loads them.
   const std::string rules = std::string(GOLEAKCHECK_EXAMPLES_DIR) + "/prometheus/goleakcheck.rules.yml";
@@ -119,20 +120,35 @@ TEST(WatchMetrics, PrometheusScrapesTheLeakingSitesGrowingSeries) {
       "rule_files: ['{}']\n"
       "scrape_configs:\n  - job_name: goleakcheck\n    static_configs:\n      - targets: ['127.0.0.1:{}']\n",
       rules, port[1].str());
-  bp::child prometheus(bp::search_path("prometheus"),
-                       bp::args = std::vector<std::string>{"--config.file=" + config.string(),
-                                                           "--storage.tsdb.path=" + (scratch / "data").string(),
-                                                           fmt::format("--web.listen-address=127.0.0.1:{}", web_port)},
-                       env, bp::std_out > bp::null, bp::std_err > (scratch / "prometheus.log").string());
-  Stopped stop_prometheus{prometheus};
+  // Started on a port free a moment ago; when another process took it
+  // first, Prometheus exits, and it is started again on another.
+  std::unique_ptr<bp::child> prometheus;
+  std::optional<Stopped> stop_prometheus;
+  int web_port = 0;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    web_port = free_port();
+    prometheus = std::make_unique<bp::child>(
+        bp::search_path("prometheus"),
+        bp::args = std::vector<std::string>{"--config.file=" + config.string(),
+                                            "--storage.tsdb.path=" + (scratch / "data").string(),
+                                            fmt::format("--web.listen-address=127.0.0.1:{}", web_port)},
+        env, bp::std_out > bp::null, bp::std_err > (scratch / "prometheus.log").string());
+    stop_prometheus.emplace(*prometheus);
+    httplib::Client probe("127.0.0.1", web_port);
+    eventually(
+        [&] {
+          auto ready = probe.Get("/-/ready");
+          return !prometheus->running() || (ready && ready->status == 200);
+        },
+        std::chrono::seconds(60));
+    if (prometheus->running()) break;
+    stop_prometheus.reset();
+  }
+  ASSERT_TRUE(prometheus->running()) << "Prometheus did not start:\n" << test::read_file(scratch / "prometheus.log");
   httplib::Client api("127.0.0.1", web_port);
-  ASSERT_TRUE(eventually(
-      [&] {
-        auto ready = api.Get("/-/ready");
-        return ready && ready->status == 200;
-      },
-      std::chrono::seconds(60)))
-      << "Prometheus never became ready:\n" << test::read_file(scratch / "prometheus.log");
+  auto ready = api.Get("/-/ready");
+  ASSERT_TRUE(ready && ready->status == 200) << "Prometheus never became ready:\n"
+                                             << test::read_file(scratch / "prometheus.log");
 
   // The leaking site's series, over the last 30 s, rising; and its flag.
   const std::string leak = R"({site=~"main\\.report\\.func1 .*"})";
