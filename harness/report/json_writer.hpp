@@ -2,10 +2,9 @@
 // made, never built into a tree, through a buffer flushed every 64 KiB.
 // Strings are checked as UTF-8 on the way: a dump's names and labels may
 // hold any bytes, and invalid ones become U+FFFD rather than an error.
-// Strings that are plain ASCII (nearly all of a dump's) are checked 8 bytes
-// at a time and copied by RapidJSON's SSE2 scan: the writer runs at a few
-// hundred MB/s, which is what lets a 64 MiB dump be written as records at
-// close to the speed of reading it (tests/bench/run).
+// Names are escaped once each and then copied (key(), name()), which is
+// what lets a 64 MiB dump be written as records at close to the speed of
+// reading it (tests/bench/run).
 #pragma once
 
 #include <cstdint>
