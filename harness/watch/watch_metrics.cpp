@@ -3,15 +3,18 @@
 // sum sites across a fleet's instances and alert on their growth.
 #include <fmt/format.h>
 
+#include "common/utf8.hpp"
 #include "goleakcheck/watch_report.hpp"
 
 namespace goleakcheck {
 
 namespace {
 
-// A label value: backslash, double quote and newline escaped, as the format
-// requires.
-std::string label_value(std::string_view text) {
+// A label value: valid UTF-8 (the format requires it; a dump's names may
+// hold any bytes), with backslash, double quote and newline escaped.
+std::string label_value(std::string_view raw) {
+  std::string scratch;
+  const std::string_view text = detail::valid_utf8(raw, scratch);
   std::string escaped;
   for (const char c : text) {
     if (c == '\\') {

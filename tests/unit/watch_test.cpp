@@ -185,6 +185,9 @@ TEST(WatchMetrics, EscapesLabelValuesAndCountsEveryTarget) {
   EXPECT_THAT(text, testing::HasSubstr(R"(goleakcheck_sample_errors_total{target="http://a:1"} 2)"));
   EXPECT_THAT(text, testing::HasSubstr(R"(goleakcheck_target_up{target="http://a:1"} 1)"));
   EXPECT_THAT(text, testing::HasSubstr("# TYPE goleakcheck_samples_total counter\n"));
+  // Prometheus rejects a scrape that is not UTF-8; a dump's names may be anything.
+  view.sites[0].site.function = "main.bad\xff";
+  EXPECT_THAT(render_watch_metrics(view), testing::HasSubstr("site=\"main.bad\xEF\xBF\xBD C:"));
 }
 
 TEST(WatchText, ASampleLineNamesAtMostThreeFlaggedSites) {
