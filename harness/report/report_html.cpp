@@ -23,13 +23,8 @@ std::string html(std::string_view text) { return detail::escape_markup(text); }
 
 std::string where(const Frame& f) { return html(fmt::format("{} {}:{}", f.function, f.file, f.line)); }
 
-constexpr std::string_view kStyle = R"(
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2em; color: #1a1a1a; max-width: 1100px; }
-h1 { font-size: 1.4em; margin: 0 0 .3em; }
-.verdict { padding: .8em 1em; border-radius: 6px; font-weight: 600; }
-.verdict.leak { background: #fde8e8; border: 1px solid #e0a0a0; }
-.verdict.clean { background: #e6f4ea; border: 1px solid #9ccaa8; }
-.stats, .note { color: #555; margin: .4em 0; }
+// After detail::kPageStyle.
+constexpr std::string_view kStyle = R"(.stats, .note { color: #555; margin: .4em 0; }
 .group { border: 1px solid #ddd; border-radius: 6px; margin: 1em 0; padding: .6em 1em; }
 .group h2 { font-size: 1.1em; margin: .2em 0 .5em; }
 dl { display: grid; grid-template-columns: 8em 1fr; gap: .2em .8em; margin: 0; }
@@ -105,8 +100,9 @@ void write_html(std::ostream& out, const LeakReport& report) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
          "script-src 'unsafe-inline'\">\n";
-  out << fmt::format("<title>goleakcheck: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
-                     clean ? "clean" : fmt::format("{} leaked goroutines", report.leak_count()), kStyle);
+  out << fmt::format("<title>goleakcheck: {}</title>\n<style>{}{}</style>\n</head>\n<body>\n",
+                     clean ? "clean" : fmt::format("{} leaked goroutines", report.leak_count()), detail::kPageStyle,
+                     kStyle);
   out << "<h1>goleakcheck</h1>\n";
   const std::string first_line = [&] {
     const std::string text = render_text(report);

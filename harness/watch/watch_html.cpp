@@ -23,13 +23,8 @@ bool same_place(const OwnedFrame& a, const OwnedFrame& b) {
   return a.function == b.function && a.file == b.file && a.line == b.line;
 }
 
-constexpr std::string_view kStyle = R"(
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2em; color: #1a1a1a; max-width: 1100px; }
-h1 { font-size: 1.4em; margin: 0 0 .3em; }
-.verdict { padding: .8em 1em; border-radius: 6px; font-weight: 600; }
-.verdict.leak { background: #fde8e8; border: 1px solid #e0a0a0; }
-.verdict.clean { background: #e6f4ea; border: 1px solid #9ccaa8; }
-.site { border: 1px solid #ddd; border-radius: 6px; margin: 1em 0; padding: .6em 1em; display: grid;
+// After detail::kPageStyle.
+constexpr std::string_view kStyle = R"(.site { border: 1px solid #ddd; border-radius: 6px; margin: 1em 0; padding: .6em 1em; display: grid;
         grid-template-columns: 340px 1fr; gap: 1em; }
 .site.flagged { border-color: #e0a0a0; }
 .site h2 { font-size: 1.05em; margin: .1em 0 .4em; grid-column: 1 / -1; }
@@ -114,7 +109,7 @@ void write_watch_html(std::ostream& out, const WatchView& view) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
          "img-src data:\">\n<title>goleakcheck watch</title>\n<style>"
-      << kStyle << "</style>\n</head>\n<body>\n<h1>goleakcheck watch</h1>\n";
+      << detail::kPageStyle << kStyle << "</style>\n</head>\n<body>\n<h1>goleakcheck watch</h1>\n";
   std::size_t samples = 0;
   for (const TargetStatus& t : view.targets) samples = std::max<std::size_t>(samples, t.samples);
   const std::string over = fmt::format(
