@@ -5,18 +5,13 @@
 #include <unordered_map>
 #include <utility>
 
+#include "goleakcheck/footprint.hpp"
 #include "goleakcheck/watch.hpp"
 #include "report/source_lines.hpp"
 
 namespace goleakcheck {
 
 namespace {
-
-// The goroutine writing the sample: the sampler's own request.
-bool is_sampling(std::span<const Frame> frames) {
-  return std::any_of(frames.begin(), frames.end(),
-                     [](const Frame& f) { return f.function.starts_with("runtime/pprof.writeGoroutine"); });
-}
 
 // What a profile's innermost frames say the goroutine waits on. The first
 // match wins, so the read lock comes before the write lock.
@@ -144,10 +139,10 @@ std::optional<SiteWatch::Sample> SiteWatch::sample_of(std::string_view target, c
 void SiteWatch::add(std::string_view target, Clock::time_point at, const Profile& profile) {
   std::vector<Sample> sample;
   for (const StackCount& stack : profile.stacks) {
-    if (is_sampling(stack.frames)) continue;
     Goroutine g;
     g.frames = stack.frames;
     g.labels = stack.labels;
+    if (is_snapshot_footprint(g)) continue;
     g.state = state_from_frames(stack.frames);
     std::string_view line;
     if (const Frame* site = stack.blocking_site(); site != nullptr) {
@@ -162,7 +157,7 @@ void SiteWatch::add(std::string_view target, Clock::time_point at, const Profile
 void SiteWatch::add(std::string_view target, Clock::time_point at, const Snapshot& dump) {
   std::vector<Sample> sample;
   for (const Goroutine& g : dump.goroutines) {
-    if (!g.blocked() || is_sampling(g.frames)) continue;
+    if (!g.blocked() || is_snapshot_footprint(g)) continue;
     std::string_view line;
     if (const Frame* site = g.blocking_site(); site != nullptr) line = sources_->text(std::string(site->file), site->line);
     if (std::optional<Sample> s = sample_of(target, g, 1, line)) sample.push_back(std::move(*s));

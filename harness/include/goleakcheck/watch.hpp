@@ -119,8 +119,9 @@ class SiteWatch {
   SiteWatch& operator=(SiteWatch&&) noexcept;
   ~SiteWatch();
 
-  // One sample of `target`. Goroutines serving the sample's own request
-  // (runtime/pprof's writers) are not counted. In a dump only blocked
+  // One sample of `target`. Goroutines that exist only because a sample is
+  // being taken (is_snapshot_footprint: the pprof handler, the
+  // connection's background reader) are not counted. In a dump only blocked
   // goroutines count; a profile has no states, so every stack counts, and
   // running ones show as noise the trend test rules out.
   void add(std::string_view target, Clock::time_point at, const Profile& profile);
