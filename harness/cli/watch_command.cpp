@@ -146,7 +146,7 @@ void write_html(const std::string& path, const WatchView& view) {
 }
 
 ExitCode verdict(const WatchView& view) {
-  if (std::any_of(view.sites.begin(), view.sites.end(), [](const WatchedSite& s) { return s.flagged(); })) {
+  if (view.flagged() > 0) {
     return ExitCode::leaks;
   }
   for (const TargetStatus& t : view.targets) {
@@ -246,8 +246,8 @@ ExitCode watch(const WatchOptions& options) {
   const bool terminal = ::isatty(STDOUT_FILENO) == 1 && !options.no_table;
   const bool colour = terminal && std::getenv("NO_COLOR") == nullptr;
   const auto start = std::chrono::steady_clock::now();
-  const std::optional<std::chrono::steady_clock::time_point> end =
-      options.duration.count() > 0 ? std::optional(start + options.duration) : std::nullopt;
+  // Without --duration, until interrupted.
+  const auto end = options.duration.count() > 0 ? start + options.duration : std::chrono::steady_clock::time_point::max();
   std::vector<TargetStatus> statuses;
   for (auto next = start;;) {
     for (Target& target : targets) sample(target, watch, options);
@@ -268,7 +268,7 @@ ExitCode watch(const WatchOptions& options) {
     // A sample slower than the interval (a huge service) delays the next
     // one rather than queueing them up.
     next = std::max(next + options.interval, std::chrono::steady_clock::now());
-    if (end && next > *end) break;
+    if (next > end) break;
     if (stop.wait_until(next)) break;
   }
   on_first_interrupt(nullptr);  // the report is being written: an interrupt now ends the process

@@ -65,11 +65,11 @@ std::string_view state_from_line(std::string_view line) {
 
 OwnedFrame owned(const Frame& f) { return {std::string(f.function), std::string(f.file), f.line}; }
 
-bool same(const OwnedFrame& a, const OwnedFrame& b) {
-  return a.line == b.line && a.function == b.function && a.file == b.file;
-}
-
 }  // namespace
+
+std::string format_frame(const OwnedFrame& frame) {
+  return frame.function + " " + frame.file + ":" + std::to_string(frame.line);
+}
 
 // One site's share of one sample: its key, its count, and its description
 // when the watch has not seen the site before.
@@ -207,7 +207,7 @@ void SiteWatch::add_proof(std::string_view target, const Profile& leaked) {
     if (site == nullptr) continue;
     const OwnedFrame where = owned(*site);
     for (WatchedSite& w : sites_) {
-      if (w.target == target && same(w.site, where)) {
+      if (w.target == target && w.site == where) {
         w.proven += stack.count;
         break;  // one site takes the count
       }

@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "goleakcheck/duration.hpp"
 #include "goleakcheck/watch_report.hpp"
 #include "report/markup.hpp"
 
@@ -17,11 +16,7 @@ namespace {
 
 std::string html(std::string_view text) { return detail::escape_markup(text); }
 
-std::string where(const OwnedFrame& f) { return html(fmt::format("{} {}:{}", f.function, f.file, f.line)); }
-
-bool same_place(const OwnedFrame& a, const OwnedFrame& b) {
-  return a.function == b.function && a.file == b.file && a.line == b.line;
-}
+std::string where(const OwnedFrame& f) { return html(format_frame(f)); }
 
 // After detail::kPageStyle.
 constexpr std::string_view kStyle = R"(.site { border: 1px solid #ddd; border-radius: 6px; margin: 1em 0; padding: .6em 1em; display: grid;
@@ -86,7 +81,7 @@ void write_site(std::ostream& out, std::size_t number, const WatchedSite& s, con
   if (view.targets.size() > 1) out << fmt::format("<dt>target</dt><dd>{}</dd>\n", html(s.target));
   out << fmt::format("<dt>state</dt><dd>{}</dd>\n", s.state.empty() ? "-" : html(s.state));
   out << fmt::format("<dt>blocked at</dt><dd class=\"blocking-site\">{}</dd>\n", where(s.site));
-  if (s.user_frame && !same_place(*s.user_frame, s.site)) {
+  if (s.user_frame && *s.user_frame != s.site) {
     out << fmt::format("<dt>your code</dt><dd class=\"your-code\">{}{}</dd>\n", s.user_started_it ? "started by " : "",
                        where(*s.user_frame));
   }
@@ -104,17 +99,12 @@ void write_site(std::ostream& out, std::size_t number, const WatchedSite& s, con
 }  // namespace
 
 void write_watch_html(std::ostream& out, const WatchView& view) {
-  const auto flagged = static_cast<std::size_t>(
-      std::count_if(view.sites.begin(), view.sites.end(), [](const WatchedSite& s) { return s.flagged(); }));
+  const std::size_t flagged = view.flagged();
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
          "img-src data:\">\n<title>goleakcheck watch</title>\n<style>"
       << detail::kPageStyle << kStyle << "</style>\n</head>\n<body>\n<h1>goleakcheck watch</h1>\n";
-  std::size_t samples = 0;
-  for (const TargetStatus& t : view.targets) samples = std::max<std::size_t>(samples, t.samples);
-  const std::string over = fmt::format(
-      "{} sites over {} ({} samples)", view.sites.size(),
-      format_duration(std::chrono::milliseconds(static_cast<std::int64_t>(view.span_seconds * 1000))), samples);
+  const std::string over = describe_span(view);
   out << fmt::format("<p class=\"verdict {}\" id=\"verdict\">{}; {}</p>\n", flagged > 0 ? "leak" : "clean",
                      flagged > 0 ? fmt::format("{} site{} flagged", flagged, flagged == 1 ? "" : "s")
                                  : std::string("no site keeps growing"),

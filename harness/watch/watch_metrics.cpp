@@ -30,12 +30,10 @@ std::string label_value(std::string_view raw) {
   return escaped;
 }
 
-std::string where(const OwnedFrame& f) { return fmt::format("{} {}:{}", f.function, f.file, f.line); }
-
 std::string site_labels(const WatchedSite& s) {
   return fmt::format("target=\"{}\",state=\"{}\",site=\"{}\",user_frame=\"{}\"", label_value(s.target),
-                     label_value(s.state), label_value(where(s.site)),
-                     label_value(s.user_frame ? where(*s.user_frame) : std::string()));
+                     label_value(s.state), label_value(format_frame(s.site)),
+                     label_value(s.user_frame ? format_frame(*s.user_frame) : std::string()));
 }
 
 void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {

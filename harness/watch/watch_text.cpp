@@ -16,10 +16,8 @@ std::string paint(std::string_view text, std::string_view code, bool colour) {
   return colour ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
 }
 
-std::string where(const OwnedFrame& f) { return fmt::format("{} {}:{}", f.function, f.file, f.line); }
-
 // "main.go:41" for a table cell: the file's last element.
-std::string short_where(const OwnedFrame& f) {
+std::string short_format_frame(const OwnedFrame& f) {
   const std::size_t slash = f.file.find_last_of("/\\");
   return fmt::format("{} {}:{}", f.function, slash == std::string::npos ? f.file : f.file.substr(slash + 1), f.line);
 }
@@ -64,11 +62,6 @@ std::string_view flag_name(SiteFlag flag) {
   return "";
 }
 
-std::size_t flagged_count(const WatchView& view) {
-  return static_cast<std::size_t>(
-      std::count_if(view.sites.begin(), view.sites.end(), [](const WatchedSite& s) { return s.flagged(); }));
-}
-
 std::string why_flagged(const WatchedSite& s) {
   switch (s.trend.flag) {
     case SiteFlag::growing:
@@ -88,6 +81,24 @@ std::string why_flagged(const WatchedSite& s) {
 
 }  // namespace
 
+std::size_t WatchView::flagged() const {
+  return static_cast<std::size_t>(
+      std::count_if(sites.begin(), sites.end(), [](const WatchedSite& s) { return s.flagged(); }));
+}
+
+std::size_t WatchView::samples() const {
+  std::size_t most = 0;
+  for (const TargetStatus& t : targets) most = std::max<std::size_t>(most, t.samples);
+  return most;
+}
+
+std::string describe_span(const WatchView& view) {
+  const std::size_t samples = view.samples();
+  return fmt::format("{} sites over {} ({} sample{})", view.sites.size(),
+                     format_duration(std::chrono::milliseconds(static_cast<std::int64_t>(view.span_seconds * 1000))),
+                     samples, samples == 1 ? "" : "s");
+}
+
 std::string format_rate(double per_hour) {
   const double magnitude = std::abs(per_hour);
   const std::string number = magnitude >= 100 || magnitude == 0 ? fmt::format("{:.0f}", magnitude)
@@ -101,8 +112,8 @@ void write_watch_table(std::ostream& out, const WatchView& view) {
   std::size_t rows = 0;
   for (const WatchedSite& s : view.sites) {
     if (rows++ == view.max_rows) break;
-    std::string place = short_where(s.site);
-    if (s.user_frame && s.user_frame->function != s.site.function) place += "  <- " + short_where(*s.user_frame);
+    std::string place = short_format_frame(s.site);
+    if (s.user_frame && s.user_frame->function != s.site.function) place += "  <- " + short_format_frame(*s.user_frame);
     const std::string flag = fmt::format("{:<7}", flag_name(s.trend.flag));
     out << fmt::format("{} {:>8} {:>9} {} {:<14} {}\n", s.flagged() ? paint(flag, "1;31", view.colour) : flag,
                        s.count(), format_rate(s.trend.per_hour), sparkline(s.points, 12),
@@ -118,7 +129,7 @@ void write_watch_line(std::ostream& out, const WatchView& view, const std::strin
   std::uint64_t goroutines = 0;
   for (const WatchedSite& s : view.sites) goroutines += s.count();
   std::string line = fmt::format("{} {} goroutines at {} sites", time, goroutines, view.sites.size());
-  const std::size_t flagged = flagged_count(view);
+  const std::size_t flagged = view.flagged();
   if (flagged > 0) {
     line += fmt::format("; {} flagged:", flagged);
     std::size_t shown = 0;
@@ -128,7 +139,7 @@ void write_watch_line(std::ostream& out, const WatchView& view, const std::strin
         line += " …";
         break;
       }
-      line += fmt::format(" {} {} ({}/h)", flag_name(s.trend.flag), short_where(s.site), format_rate(s.trend.per_hour));
+      line += fmt::format(" {} {} ({}/h)", flag_name(s.trend.flag), short_format_frame(s.site), format_rate(s.trend.per_hour));
     }
   }
   for (const TargetStatus& t : view.targets) {
@@ -138,13 +149,8 @@ void write_watch_line(std::ostream& out, const WatchView& view, const std::strin
 }
 
 void write_watch_report(std::ostream& out, const WatchView& view) {
-  const std::size_t flagged = flagged_count(view);
-  std::size_t samples = 0;
-  for (const TargetStatus& t : view.targets) samples = std::max<std::size_t>(samples, t.samples);
-  const std::string over = fmt::format("{} sites over {} ({} sample{})", view.sites.size(),
-                                       format_duration(std::chrono::milliseconds(
-                                           static_cast<std::int64_t>(view.span_seconds * 1000))),
-                                       samples, samples == 1 ? "" : "s");
+  const std::size_t flagged = view.flagged();
+  const std::string over = describe_span(view);
   if (flagged == 0) {
     out << fmt::format("goleakcheck watch: {}: no site keeps growing; {}\n", paint("clean", "1;32", view.colour), over);
   } else {
@@ -158,9 +164,9 @@ void write_watch_report(std::ostream& out, const WatchView& view) {
                        why_flagged(s));
     if (view.targets.size() > 1) out << fmt::format("  target      {}\n", s.target);
     out << fmt::format("  state       {}\n", s.state.empty() ? "- (a debug=1 profile has none)" : s.state);
-    out << fmt::format("  blocked at  {}\n", where(s.site));
-    if (s.user_frame && where(*s.user_frame) != where(s.site)) {
-      out << fmt::format("  your code   {}{}\n", s.user_started_it ? "started by " : "", where(*s.user_frame));
+    out << fmt::format("  blocked at  {}\n", format_frame(s.site));
+    if (s.user_frame && *s.user_frame != s.site) {
+      out << fmt::format("  your code   {}{}\n", s.user_started_it ? "started by " : "", format_frame(*s.user_frame));
     }
     if (s.hint) out << fmt::format("  hint        {}: {}\n              fix: {}\n", s.hint->pattern, s.hint->why, s.hint->fix);
     if (!s.labels.empty()) {
@@ -169,7 +175,7 @@ void write_watch_report(std::ostream& out, const WatchView& view) {
       out << fmt::format("  labels      {{{}}}\n", labels);
     }
     out << "  stack\n";
-    for (const OwnedFrame& f : s.stack) out << fmt::format("    {}\n", where(f));
+    for (const OwnedFrame& f : s.stack) out << fmt::format("    {}\n", format_frame(f));
   }
   for (const TargetStatus& t : view.targets) {
     if (t.errors > 0) {

@@ -88,7 +88,12 @@ struct OwnedFrame {
   std::string function;
   std::string file;
   int line = 0;
+
+  friend bool operator==(const OwnedFrame&, const OwnedFrame&) = default;
 };
+
+// "function file:line", as every report prints a frame.
+std::string format_frame(const OwnedFrame& frame);
 
 // One blocking site of one target over time.
 struct WatchedSite {

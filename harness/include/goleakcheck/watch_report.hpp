@@ -28,7 +28,13 @@ struct WatchView {
   double span_seconds = 0;  // first sample to last
   std::size_t max_rows = 15;  // the table's and each line's limits
   bool colour = false;
+
+  std::size_t flagged() const;  // sites flagged
+  std::size_t samples() const;  // the most samples any target gave
 };
+
+// "15 sites over 3.00s (16 samples)": what a verdict was judged on.
+std::string describe_span(const WatchView& view);
 
 // "+412/h": a rate for people, signed, rounded to what matters.
 std::string format_rate(double per_hour);
