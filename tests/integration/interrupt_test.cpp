@@ -20,6 +20,7 @@
 
 #include "goleakcheck/program.hpp"
 #include "goleakcheck/scenario.hpp"
+#include "eventually.hpp"
 #include "leakyservice.hpp"
 #include "processes.hpp"
 #include "source_marker.hpp"
@@ -28,18 +29,9 @@ namespace goleakcheck {
 namespace {
 
 namespace bp = boost::process;
-using Clock = std::chrono::steady_clock;
 using test::processes_with;
 
-// Polls `condition` until it holds or `limit` passes.
-template <class Condition>
-bool eventually(Condition condition, std::chrono::seconds limit = std::chrono::seconds(10)) {
-  for (const auto deadline = Clock::now() + limit; Clock::now() < deadline;) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return condition();
-}
+using test::eventually;
 
 // One interrupted run: the CLI with a token and a TMPDIR of its own.
 class InterruptTest : public ::testing::Test {

@@ -25,6 +25,7 @@
 
 #include "browser.hpp"
 #include "goleakcheck/program.hpp"
+#include "eventually.hpp"
 #include "leakyservice.hpp"
 #include "processes.hpp"
 #include "source_marker.hpp"
@@ -33,16 +34,12 @@ namespace goleakcheck {
 namespace {
 
 namespace bp = boost::process;
-using Clock = std::chrono::steady_clock;
 using ::testing::HasSubstr;
 
+// Prometheus' API is asked every 100 ms, not every 10.
 template <class Condition>
 bool eventually(Condition condition, std::chrono::seconds limit) {
-  for (const auto deadline = Clock::now() + limit; Clock::now() < deadline;) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return condition();
+  return test::eventually(condition, limit, std::chrono::milliseconds(100));
 }
 
 // A loopback port free a moment ago. Prometheus cannot be told to pick its

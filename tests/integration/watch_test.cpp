@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include <boost/process.hpp>
 #include <fmt/format.h>
@@ -21,6 +20,7 @@
 #include <httplib.h>
 
 #include "browser.hpp"
+#include "eventually.hpp"
 #include "goleakcheck/program.hpp"
 #include "leakyservice.hpp"
 #include "processes.hpp"
@@ -128,10 +128,7 @@ TEST(Watch, AnInterruptWritesTheFinalReportAndThePage) {
                                                     page.string()},
                 env, bp::std_out > out.string(), bp::std_err > bp::null);
   // Enough samples for a verdict, then Ctrl-C.
-  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-       lines_of(test::read_file(out)).size() < 12 && std::chrono::steady_clock::now() < deadline;) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  test::eventually([&] { return lines_of(test::read_file(out)).size() >= 12; }, std::chrono::seconds(20));
   ::kill(cli.id(), SIGINT);
   int status = 0;
   while (::waitpid(cli.id(), &status, 0) < 0 && errno == EINTR) {
@@ -214,10 +211,7 @@ TEST(Watch, ReadsADirectoryOfSavedSamples) {
     ASSERT_TRUE(answer && answer->status == 200);
     std::ofstream(dir / fmt::format("sample-{:02}.txt", i)) << answer->body;
     // The next sample once the leak has grown: its count, not a sleep.
-    for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-         total() < before + 10 && std::chrono::steady_clock::now() < deadline;) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    test::eventually([&] { return total() >= before + 10; });
   }
   const test::CliResult r = test::run_cli({"watch", dir.string()});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
