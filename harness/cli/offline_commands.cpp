@@ -179,7 +179,9 @@ struct TempFile {
 };
 
 // A stdio FILE as an std::ostream, unbuffered on our side: the JSON
-// writer already writes in 64 KiB blocks.
+// writer already writes in 64 KiB blocks. An std::ofstream on the file
+// instead made `parse --format json` of the 64 MiB dump about 35% slower
+// (medians of 31 interleaved runs: 0.140 s against 0.102 s).
 class FileOutput : public std::streambuf {
  public:
   explicit FileOutput(std::FILE* file) : file_(file) {}
