@@ -1,4 +1,7 @@
 // goleakcheck: catch goroutine leaks in a Go program from the outside.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -258,6 +261,14 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
     const ExitCode code = run_command(app, options);
     goleakcheck::wait_if_interrupted();
+    // A verdict whose report did not reach stdout (a full disk, a closed
+    // pipe) is lost: that is no 0 or 1.
+    std::cout.flush();
+    const bool written = static_cast<bool>(std::cout) && std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
+    if (!written) {
+      return fail(fmt::format("cannot write to stdout ({}): the output is lost; give --output FILE or make room",
+                              std::strerror(errno != 0 ? errno : EIO)));
+    }
     return static_cast<int>(code);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version

@@ -310,7 +310,7 @@ ExitCode parse(const ParseOptions& options) {
 }
 
 ExitCode snapshot(const SnapshotOptions& options) {
-  Endpoint::parse(options.url);  // a bad URL is a usage error before any file is made
+  const Endpoint endpoint = Endpoint::parse(options.url);  // a bad URL is a usage error before any file is made
   // Written beside the target and renamed over it only once whole: a failed
   // fetch leaves an existing file as it was, and no partial file.
   const std::filesystem::path target(options.output);
@@ -327,12 +327,30 @@ ExitCode snapshot(const SnapshotOptions& options) {
   } guard{temp};
   std::ofstream out(temp, std::ios::binary | std::ios::trunc);
   std::size_t bytes = 0;
+  // Read as it is saved, records handed over and dropped: what is no dump
+  // (an HTML page, random bytes) replaces nothing.
+  bool writer_seen = false;
+  DumpReader reader([&](const Goroutine& g) {
+    writer_seen = writer_seen || std::any_of(g.frames.begin(), g.frames.end(), [](const Frame& f) {
+      return f.function == "runtime/pprof.writeGoroutineStacks";
+    });
+  });
   const bool cut = read_source(options.url, options.fetch, [&](std::string_view chunk) {
     out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    reader.feed(chunk);
     bytes += chunk.size();
   });
   out.close();
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}", options.output));
+  const Snapshot read = reader.finish(cut);
+  std::string why = why_not_a_dump(read);
+  if (why.empty() && !writer_seen) why = "it lacks the goroutine that writes a dump (runtime/pprof.writeGoroutineStacks)";
+  if (!why.empty()) {
+    throw Error(ErrorKind::not_a_dump,
+                fmt::format("{}{} answered 200 but is not a goroutine dump: {}; {} was left as it was; is {} the "
+                            "program's pprof address?",
+                            endpoint.url(), kGoroutineDumpPath, why, options.output, endpoint.url()));
+  }
   std::filesystem::rename(temp, target);
   guard.path.clear();
   std::cerr << fmt::format("goleakcheck: saved {} bytes to {}{}\n", bytes, options.output,

@@ -51,12 +51,136 @@ bool same_user_frames(std::span<const Frame> a, std::span<const Frame> b) {
 }  // namespace
 
 Baseline::Baseline(Snapshot snapshot, Profile counts) : snapshot_(std::move(snapshot)), counts_(std::move(counts)) {
-  sorted_ids_.reserve(snapshot_.goroutines.size());
-  for (const Goroutine& g : snapshot_.goroutines) sorted_ids_.push_back(g.id);
-  std::sort(sorted_ids_.begin(), sorted_ids_.end());
+  const auto& goroutines = snapshot_.goroutines;
+  by_id_.resize(goroutines.size());
+  for (std::size_t i = 0; i < by_id_.size(); ++i) by_id_[i] = i;
+  std::sort(by_id_.begin(), by_id_.end(), [&](std::size_t a, std::size_t b) { return goroutines[a].id < goroutines[b].id; });
+  sorted_ids_.reserve(goroutines.size());
+  for (const std::size_t i : by_id_) sorted_ids_.push_back(goroutines[i].id);
 }
 
 bool Baseline::contains(std::uint64_t id) const { return std::binary_search(sorted_ids_.begin(), sorted_ids_.end(), id); }
+
+const Goroutine* Baseline::find(std::uint64_t id) const {
+  const auto at = std::lower_bound(sorted_ids_.begin(), sorted_ids_.end(), id);
+  if (at == sorted_ids_.end() || *at != id) return nullptr;
+  return &snapshot_.goroutines[by_id_[static_cast<std::size_t>(at - sorted_ids_.begin())]];
+}
+
+std::string why_runtime_changed(const Snapshot& after, const Baseline& baseline) {
+  const Goroutine* main_before = baseline.find(1);
+  bool main_after = false;
+  for (const Goroutine& g : after.goroutines) {
+    main_after = main_after || g.id == 1;
+    const Goroutine* before = baseline.find(g.id);
+    if (before == nullptr || before->partial || g.partial || !before->created_by || !g.created_by) continue;
+    if (before->created_by->function != g.created_by->function || before->creator_id != g.creator_id) {
+      const auto creator = [](const Goroutine& c) {
+        return c.creator_id ? fmt::format("{} in goroutine {}", c.created_by->function, *c.creator_id)
+                            : std::string(c.created_by->function);
+      };
+      return fmt::format("goroutine {} was started by {} in the baseline but by {} now, and no goroutine changes its "
+                         "creator: a fresh Go runtime answered (the program executed itself anew, or something "
+                         "renumbers its dumps)",
+                         g.id, creator(*before), creator(g));
+    }
+  }
+  if (main_before != nullptr && !main_after && !after.truncated && !baseline.snapshot().truncated) {
+    return "goroutine 1 (the program's main goroutine, which lives as long as it does) is gone from the dump: a fresh "
+           "Go runtime answered (the program executed itself anew, or something renumbers its dumps)";
+  }
+  return {};
+}
+
+namespace {
+
+// The innermost frames outside the runtime, as compare_dump_with_profile
+// compares them; empty for a stack with none (a goroutine not started yet,
+// as debug=1 shows it).
+std::string compared_frames(std::span<const Frame> frames, std::string* where = nullptr) {
+  std::string key;
+  std::size_t taken = 0;
+  for (const Frame& f : frames) {
+    if (f.function.starts_with("runtime.")) continue;
+    if (taken == 0 && where != nullptr) *where = fmt::format("{} {}:{}", f.function, f.file, f.line);
+    key.append(f.function).append(1, '\0').append(f.file).append(1, ':').append(std::to_string(f.line)).append(1, '\n');
+    if (++taken == CountDisagreement::kCompareFrames) break;
+  }
+  return key;
+}
+
+}  // namespace
+
+CountDisagreement compare_dump_with_profile(const Snapshot& dump, const Profile& profile) {
+  CountDisagreement result;
+  result.profile_cut = profile.truncated;
+  std::map<std::string, CountDisagreement::Stack> by_stack;
+  for (const Goroutine& g : dump.goroutines) {
+    if (is_snapshot_footprint(g)) continue;
+    ++result.dump_total;
+    std::string where;
+    std::string key = compared_frames(g.frames, &where);
+    if (key.empty()) {
+      ++result.dump_unknown;
+      continue;
+    }
+    auto& stack = by_stack[std::move(key)];
+    stack.where = where;
+    ++stack.in_dump;
+  }
+  std::uint64_t own = 0;
+  for (const StackCount& s : profile.stacks) {
+    if (is_snapshot_footprint(as_goroutine(s))) {
+      own += s.count;
+      continue;
+    }
+    std::string where;
+    std::string key = compared_frames(s.frames, &where);
+    if (key.empty()) {
+      result.profile_unknown += s.count;
+      continue;
+    }
+    auto& stack = by_stack[std::move(key)];
+    if (stack.where.empty()) stack.where = where;
+    stack.in_profile += s.count;
+  }
+  const std::uint64_t total = profile.total.value_or(profile.counted());
+  result.profile_total = total > own ? total - own : 0;
+  for (auto& [key, stack] : by_stack) {
+    if (stack.in_dump != stack.in_profile) result.stacks.push_back(std::move(stack));
+  }
+  const auto difference = [](const CountDisagreement::Stack& s) {
+    return s.in_dump > s.in_profile ? s.in_dump - s.in_profile : s.in_profile - s.in_dump;
+  };
+  std::stable_sort(result.stacks.begin(), result.stacks.end(),
+                   [&](const auto& a, const auto& b) { return difference(a) > difference(b); });
+  return result;
+}
+
+bool CountDisagreement::agree() const {
+  if (profile_cut) return false;
+  std::uint64_t more_in_profile = 0;
+  std::uint64_t more_in_dump = 0;
+  for (const Stack& s : stacks) {
+    if (s.in_profile > s.in_dump) more_in_profile += s.in_profile - s.in_dump;
+    if (s.in_dump > s.in_profile) more_in_dump += s.in_dump - s.in_profile;
+  }
+  const auto within = [](std::uint64_t a, std::uint64_t b, std::uint64_t slack) { return a <= b + slack; };
+  return more_in_profile <= dump_unknown && more_in_dump <= profile_unknown &&
+         within(profile_total, dump_total, profile_unknown) && within(dump_total, profile_total, dump_unknown);
+}
+
+std::string CountDisagreement::describe() const {
+  std::string text = fmt::format("the dump lists {} goroutine{} but the debug=1 profile taken right after it counts {}{}",
+                                 dump_total, dump_total == 1 ? "" : "s", profile_total,
+                                 profile_cut ? " and was cut off" : "");
+  if (!stacks.empty()) {
+    const Stack& s = stacks.front();
+    text += fmt::format(" ({}: {} in the dump, {} in the profile{})", s.where, s.in_dump, s.in_profile,
+                        stacks.size() > 1 ? fmt::format("; {} more stacks differ", stacks.size() - 1) : "");
+  }
+  return text;
+}
 
 std::string why_not_a_dump(const Snapshot& dump) {
   if (dump.records_read == 0) return dump.bytes == 0 ? "it is empty" : "it holds no goroutine record";

@@ -90,6 +90,9 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
       [&](const httplib::Response& head) {
         response.status = head.status;
         response.content_type = head.get_header_value("Content-Type");
+        response.version = head.version;
+        response.length_unknown = !head.has_header("Content-Length") &&
+                                  head.get_header_value("Transfer-Encoding").find("chunked") == std::string::npos;
         return true;
       },
       [&](const char* data, std::size_t size) {
@@ -135,6 +138,13 @@ HttpResponse fetch_pprof(HttpClient& client, std::string_view path, const FetchL
   if (response.status != 200) {
     throw Error(ErrorKind::snapshot_failed, fmt::format("{}{} answered HTTP {}; is net/http/pprof registered?",
                                                         client.endpoint().url(), path, response.status));
+  }
+  if (response.length_unknown && !response.cut) {
+    throw Error(ErrorKind::incomplete,
+                fmt::format("{}{} answered {} 200 with neither a Content-Length nor chunked encoding, so an answer "
+                            "cut short cannot be told from a whole one; Go's net/http always sends one: is a proxy "
+                            "or another server answering?",
+                            client.endpoint().url(), path, response.version.empty() ? "HTTP" : response.version));
   }
   return response;
 }

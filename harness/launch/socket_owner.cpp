@@ -3,6 +3,7 @@
 #include "common/read_file.hpp"
 #include "launch/proc.hpp"
 
+#include <charconv>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -62,6 +63,17 @@ std::optional<std::uint64_t> start_ticks(pid_t pid) {
   return std::stoull(fields[kStartTime]);
 }
 
+// Field 28 of /proc/PID/stat, startstack (see ServerIdentity::exec_mark),
+// or 0.
+std::uint64_t exec_mark(pid_t pid) {
+  const std::vector<std::string> fields = stat_fields(pid);
+  constexpr std::size_t kStartStack = 28 - 3;  // counted from field 3
+  if (fields.size() <= kStartStack) return 0;
+  std::uint64_t mark = 0;
+  std::from_chars(fields[kStartStack].data(), fields[kStartStack].data() + fields[kStartStack].size(), mark);
+  return mark;
+}
+
 std::set<std::string> listening_inodes(std::uint16_t port) {
   std::set<std::string> inodes;
   read_listening_inodes("/proc/net/tcp", port, inodes);
@@ -86,12 +98,12 @@ std::optional<ServerIdentity> listening_identity(std::uint16_t port, pid_t likel
   if (!found) return std::nullopt;
   const std::optional<std::uint64_t> started = start_ticks(found->first);
   if (!started) return std::nullopt;
-  return ServerIdentity{found->first, *started, std::stoull(found->second)};
+  return ServerIdentity{found->first, *started, std::stoull(found->second), exec_mark(found->first)};
 }
 
 bool still_serving(const ServerIdentity& server) {
   const auto pid = static_cast<pid_t>(server.pid);
-  return start_ticks(pid) == server.start_ticks &&
+  return start_ticks(pid) == server.start_ticks && exec_mark(pid) == server.exec_mark &&
          held_socket("/proc/" + std::to_string(pid), {std::to_string(server.socket_inode)}).has_value();
 }
 

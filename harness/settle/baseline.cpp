@@ -47,9 +47,10 @@ std::string wait_for_quiet(Taken& last, Fetch&& fetch, const CheckOptions& optio
 
 Baseline Checker::baseline() const {
   const auto start = Clock::now();
-  // A launched program is our child: its death is seen by check_alive, and
-  // its port was proven ours at launch. Any other may restart unseen.
-  const std::optional<ServerIdentity> server = check_alive_ ? std::nullopt : detail::server_identity(endpoint());
+  // Who serves, so that a check sees a restart. A launched program's death
+  // is seen by check_alive, but not an exec of itself: same pid, a fresh
+  // Go runtime whose goroutine ids start again.
+  const std::optional<ServerIdentity> server = detail::server_identity(endpoint());
   // The counts first: one small request, which tells whether a dump would
   // pass the runtime's cap. When it would, no dump is taken at all: at
   // 200,000 goroutines it takes most of the check, and is never used.

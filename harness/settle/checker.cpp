@@ -1,6 +1,7 @@
 #include "goleakcheck/checker.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -27,6 +28,9 @@ constexpr auto kLongestPause = std::chrono::milliseconds(200);
 constexpr auto kLeastStay = std::chrono::milliseconds(100);
 // How long a failed request waits to learn whether the program died.
 constexpr auto kExitWait = std::chrono::milliseconds(200);
+// How many times the last dump and the profile taken right after it may
+// disagree (a program still changing) before the check gives up on them.
+constexpr int kCrossCheckTries = 3;
 
 // `which` is "baseline" or "after-scenario".
 std::string why_ids_not_compared(const Snapshot& cut, std::string_view which) {
@@ -120,11 +124,11 @@ namespace {
 // Leaks with no labels in their headers get them from the debug=1 profile
 // (one small request, only when there are such leaks), and then meet the
 // ignore rules again: a `label:` rule must work on every Go release.
-void label_leaks(const Checker& checker, const TriageRules& rules, LeakReport& report) {
+// `profile` is the one the last dump was cross-checked with.
+void label_leaks(const Profile& profile, const TriageRules& rules, LeakReport& report) {
   const bool unlabelled = std::any_of(report.leaks.begin(), report.leaks.end(),
                                       [](const Goroutine& g) { return g.labels.empty(); });
   if (!unlabelled) return;
-  const Profile profile = checker.counts();
   if (attach_profile_labels(report.leaks, profile) == 0) return;
   report.names.push_back(profile.names);
   std::erase_if(report.leaks, [&](const Goroutine& g) {
@@ -160,7 +164,7 @@ std::optional<Snapshot> Checker::proof_snapshot(std::chrono::milliseconds deadli
       return std::nullopt;
     }
     Snapshot snapshot = reader.finish(response.cut);
-    if (snapshot.truncated || !why_not_a_live_dump(snapshot).empty()) {
+    if (snapshot.truncated || response.length_unknown || !why_not_a_live_dump(snapshot).empty()) {
       why = fmt::format("{} did not answer with a whole goroutine dump; compared plain dumps instead",
                         kGoroutineLeakDumpPath);
       return std::nullopt;
@@ -195,6 +199,7 @@ LeakReport Checker::check(const Baseline& baseline) const {
   report.baseline_not_quiet = baseline.not_quiet;
   report.baseline_quiet_wait = baseline.quiet_wait;
   bool compare_by_counts = baseline.snapshot().truncated;
+  Profile cross_checked;  // the profile the verdict's dump was checked against
   if (compare_by_counts) {
     // No after-dump can be compared with a cut baseline: skip fetching one
     // (for a process this large, each takes tens of seconds).
@@ -211,6 +216,7 @@ LeakReport Checker::check(const Baseline& baseline) const {
     bool ask_proof = options_.runtime_proof;
     std::vector<std::uint64_t> proven;        // sorted
     std::unordered_map<std::uint64_t, Clock::time_point> first_seen;  // new ones, by id
+    int cross_check_failures = 0;
     const auto proof_deadline = std::min(options_.proof_timeout, options_.fetch.deadline);
     detail::settle(backoff, poll_time, [&] {
       const auto poll_start = Clock::now();
@@ -246,6 +252,27 @@ LeakReport Checker::check(const Baseline& baseline) const {
         for (const Goroutine* g : *seen) first_seen.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
       }
       if (!last) return false;
+      // Checked two ways before it is judged: a fresh runtime behind the
+      // same pid, or a dump that lost records (with a correct length, or
+      // none), would pass for "no new goroutine".
+      if (std::string why = why_runtime_changed(*after, baseline); !why.empty()) {
+        throw Error(ErrorKind::not_our_program,
+                    fmt::format("the program at {} changed during the check: {}; check it again", endpoint().url(), why));
+      }
+      Profile counted = counts();
+      if (const CountDisagreement disagreement = compare_dump_with_profile(*after, counted); !disagreement.agree()) {
+        // A program still changing: look again, a moment later.
+        if (++cross_check_failures < kCrossCheckTries) {
+          std::this_thread::sleep_for(kFirstPause);
+          return false;
+        }
+        throw Error(ErrorKind::incomplete,
+                    fmt::format("the goroutine dumps of {} disagree with its goroutine counts {} times in a row: {}; "
+                                "one of the answers lost goroutines (a proxy or a broken server between?), so no "
+                                "verdict can rest on them",
+                                endpoint().url(), kCrossCheckTries, disagreement.describe()));
+      }
+      cross_checked = std::move(counted);
       // Out of time with goroutines still blocked: a leak is one seen to
       // stay. One that started after the scenario and was first seen only
       // just now (a program's per-tick worker, say) has not been given the
@@ -267,16 +294,28 @@ LeakReport Checker::check(const Baseline& baseline) const {
     if (!compare_by_counts) {
       for (Goroutine& g : report.leaks) g.leaked_marker = std::binary_search(proven.begin(), proven.end(), g.id);
       if (ask_proof) report.proof = describe_proof(report);
-      label_leaks(*this, rules_, report);
+      label_leaks(cross_checked, rules_, report);
     }
   }
   if (compare_by_counts) {
     // Counts per stack, until no stack has more goroutines than before.
+    // Counts cut off too are no evidence: what they miss may be the leak.
+    const auto require_whole = [&](const Profile& profile, std::string_view which) {
+      if (!profile.truncated) return;
+      throw Error(ErrorKind::incomplete,
+                  fmt::format("the {} debug=1 profile of {} was cut off too ({} of {} goroutines counted), and the "
+                              "dump was: neither can show every goroutine, so there is nothing to judge on; check "
+                              "what stands between goleakcheck and the program",
+                              which, endpoint().url(), profile.counted(),
+                              profile.total ? std::to_string(*profile.total) : std::string("an unknown number")));
+    };
+    require_whole(baseline.counts(), "baseline");
     detail::settle(backoff, poll_time, [&] {
       const auto poll_start = Clock::now();
       const Profile after = counts();
       poll_time = Clock::now() - poll_start;
       ++report.snapshots;
+      require_whole(after, "after-scenario");
       std::vector<StackGrowth> grown = reported_growth(baseline.counts(), after, rules_);
       const bool last = grown.empty() || !backoff.has_room_for(poll_time);
       if (last) {
@@ -291,11 +330,13 @@ LeakReport Checker::check(const Baseline& baseline) const {
   // one's, they prove nothing. A restart is an error, never a verdict.
   if (baseline.server && !detail::still_serving(*baseline.server)) {
     const std::optional<ServerIdentity> now = detail::server_identity(endpoint());
+    const bool same_pid = now && now->pid == baseline.server->pid;
     throw Error(ErrorKind::not_our_program,
                 fmt::format("the program at {} changed during the check (pid {} when the baseline was taken, {}): it "
-                            "restarted, so goroutine ids cannot be compared; check it again",
+                            "{}, so goroutine ids cannot be compared; check it again",
                             endpoint().url(), baseline.server->pid,
-                            now ? fmt::format("pid {} now", now->pid) : std::string("none listening now")));
+                            now ? fmt::format("pid {} now", now->pid) : std::string("none listening now"),
+                            same_pid ? "executed itself anew (a fresh Go runtime behind the same pid)" : "restarted"));
   }
   report.groups = group_leaks(report.leaks);
   report.baseline_goroutines = baseline.snapshot().goroutines.size();

@@ -20,6 +20,10 @@
 //	flip     a real pprof endpoint until the goroutine dump has been served
 //	         once (the harness's baseline); later dumps are real ones buried
 //	         in text that is no dump, as from a proxy that went wrong
+//	h2c      real pprof over HTTP/2 without TLS only: HTTP/1 is refused
+//	tls      real pprof over HTTPS only, with a self-signed certificate
+//
+// and the modes of after_leak.go, which turn bad after GET /leak.
 package main
 
 import (
@@ -41,11 +45,21 @@ func main() {
 	mode := flag.String("mode", "html", "html, empty, random or flip")
 	flag.Parse()
 
-	listener, err := net.Listen("tcp", *addr)
-	if err != nil {
-		log.Fatal(err)
+	listener := inheritedListener()
+	if listener == nil {
+		var err error
+		if listener, err = net.Listen("tcp", *addr); err != nil {
+			log.Fatal(err)
+		}
 	}
 	fmt.Printf("listening on %s\n", listener.Addr())
+	if isAfterLeakMode(*mode) {
+		log.Fatal(http.Serve(listener, afterLeak(*mode, listener)))
+	}
+	switch *mode {
+	case "h2c", "tls":
+		log.Fatal(serveOtherProtocol(listener, *mode))
+	}
 	switch *mode {
 	case "trickle", "trickle-ready", "chunks", "reset":
 		serveRaw(listener, *mode)

@@ -4,8 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "goleakcheck/checker.hpp"
 #include "goleakcheck/diff.hpp"
+#include "goleakcheck/error.hpp"
 #include "goleakcheck/gtest.hpp"
 #include "goleakcheck/http_client.hpp"
 #include "leakyservice.hpp"
@@ -26,16 +29,31 @@ class TruncatedDumpTest : public testing::ProgramPerTest<test::LeakyService> {
     options.settle = std::chrono::milliseconds(500);
     return options;
   }
+
+  // Forty goroutines at one stack (one entry in debug=1, forty records in
+  // debug=2), and a size cap that no dump of them fits but the profile
+  // does: counts cut off too would prove nothing.
+  std::size_t cap_past_the_profile_only() {
+    for (int i = 0; i < 20; ++i) test::get(program(), "/ncast");
+    std::size_t profile_bytes = 0;
+    HttpClient(program().endpoint()).get(kGoroutineProfilePath, FetchLimits{}, [&](std::string_view chunk) {
+      profile_bytes += chunk.size();
+    });
+    const std::size_t cap = profile_bytes + 1024;
+    EXPECT_LT(cap, least_dump_bytes(Checker(program().endpoint()).counts()));
+    return cap;
+  }
 };
 
 // When the counts show that no dump of the baseline could fit, none is
 // fetched: the check compares counts from the start. (At 200,000 goroutines
 // the dump was most of a 13 s check, and never used.)
 TEST_F(TruncatedDumpTest, ABaselineThatCannotFitIsNeverFetchedAndCountsReportTheStackThatGrew) {
-  testing::LeakGuard guard(program(), cut_at(1024));
+  const std::size_t cap = cap_past_the_profile_only();
+  testing::LeakGuard guard(program(), cut_at(cap));
   EXPECT_TRUE(guard.baseline().snapshot().truncated);
   EXPECT_EQ(guard.baseline().snapshot().bytes, 0u) << "no dump may have been fetched";
-  EXPECT_THAT(guard.baseline().dump_skipped, HasSubstr("past the size cap of 1024 bytes"));
+  EXPECT_THAT(guard.baseline().dump_skipped, HasSubstr(fmt::format("past the size cap of {} bytes", cap)));
   for (int i = 0; i < 3; ++i) test::get(program(), "/ncast");
   const LeakReport report = guard.check();
 
@@ -45,7 +63,7 @@ TEST_F(TruncatedDumpTest, ABaselineThatCannotFitIsNeverFetchedAndCountsReportThe
   ASSERT_THAT(report.grown_stacks, SizeIs(1)) << render_text(report);
   const StackGrowth& grown = report.grown_stacks.front();
   EXPECT_EQ(grown.growth(), 6u);
-  EXPECT_EQ(grown.before, 0u);
+  EXPECT_EQ(grown.before, 40u);
   ASSERT_THAT(grown.stack.frames, ::testing::Not(IsEmpty()));
   EXPECT_EQ(grown.stack.frames.front().function, "main.ncastPattern.func1");
   EXPECT_EQ(grown.stack.frames.front().line,
@@ -54,12 +72,12 @@ TEST_F(TruncatedDumpTest, ABaselineThatCannotFitIsNeverFetchedAndCountsReportThe
   const std::string text = render_text(report);
   EXPECT_THAT(text, HasSubstr("goleakcheck: note: the baseline's "));
   EXPECT_THAT(text, HasSubstr("LEAK: 6 goroutines more at 1 stack"));
-  EXPECT_THAT(text, HasSubstr("+6 goroutines with this stack (0 before, 6 after)"));
+  EXPECT_THAT(text, HasSubstr("+6 goroutines with this stack (40 before, 46 after)"));
   EXPECT_THAT(render_json(report), HasSubstr("\"grown_stacks\""));
 }
 
 TEST_F(TruncatedDumpTest, CutDumpsWithNothingLeftBehindAreClean) {
-  testing::LeakGuard guard(program(), cut_at(1024));
+  testing::LeakGuard guard(program(), cut_at(cap_past_the_profile_only()));
   test::get(program(), "/healthz");
   test::get(program(), "/timeout?fixed=1");
   const LeakReport report = guard.check();
@@ -108,6 +126,21 @@ TEST_F(TruncatedDumpTest, AfterDumpCutByTheLeakItselfIsComparedByCounts) {
   EXPECT_THAT(report.ids_not_compared, HasSubstr("after-scenario goroutine dump was cut off"));
   ASSERT_THAT(report.grown_stacks, SizeIs(1)) << render_text(report);
   EXPECT_EQ(report.grown_stacks.front().growth(), 40u);
+}
+
+// Counts cut off as well as the dumps show only some goroutines: what they
+// miss may be the leak. Never a verdict on them (it once was "clean").
+TEST_F(TruncatedDumpTest, ProfilesCutOffTooAreNoVerdict) {
+  testing::LeakGuard guard(program(), cut_at(512));
+  test::get(program(), "/ncast");
+  try {
+    guard.check();
+    ADD_FAILURE() << "a verdict on counts that were cut off";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::incomplete);
+    EXPECT_THAT(e.what(), HasSubstr("debug=1 profile of"));
+    EXPECT_THAT(e.what(), HasSubstr("was cut off too"));
+  }
 }
 
 }  // namespace

@@ -41,6 +41,8 @@ class Baseline {
   std::string dump_skipped;
   // O(log n).
   bool contains(std::uint64_t id) const;
+  // The baseline's goroutine with this id, or nullptr. O(log n).
+  const Goroutine* find(std::uint64_t id) const;
   const Snapshot& snapshot() const { return snapshot_; }
   const Profile& counts() const { return counts_; }
 
@@ -48,6 +50,7 @@ class Baseline {
   Snapshot snapshot_;
   Profile counts_;
   std::vector<std::uint64_t> sorted_ids_;
+  std::vector<std::size_t> by_id_;  // indices into snapshot_.goroutines, in sorted_ids_' order
 };
 
 // Why `dump` is not a goroutine dump at all, or empty when it is: a dump
@@ -60,6 +63,49 @@ std::string why_not_a_dump(const Snapshot& dump);
 // An HTML page, an empty or random body, or a dump that turned to garbage
 // all fail this: never a "clean" made of nothing.
 std::string why_not_a_live_dump(const Snapshot& dump);
+
+// Why `after` cannot come from the runtime that served `baseline`, or empty
+// when nothing says so: goroutine 1 (main.main, which lives as long as the
+// program) is gone from a whole dump, or a goroutine kept its id but not
+// its creator, which no goroutine ever changes. A fresh runtime behind the
+// same pid (an exec) numbers goroutines anew, and comparing its ids with
+// the old ones' would find leaks that are not and miss those that are.
+// O(n log b).
+std::string why_runtime_changed(const Snapshot& after, const Baseline& baseline);
+
+// Where a debug=2 dump and a debug=1 profile taken right after it disagree:
+// the same program, a moment apart, counts the same goroutines at the same
+// stacks, unless one of the answers lost records (a proxy, a cut, a broken
+// server). Stacks are compared by their innermost frames outside the
+// runtime (at most kCompareFrames; the two forms hide the runtime's and
+// cut deep stacks differently); the dump requests' own goroutines are left
+// out on both sides.
+struct CountDisagreement {
+  static constexpr std::size_t kCompareFrames = 8;
+  struct Stack {
+    std::string where;  // its innermost frame outside the runtime: "main.f file.go:12"
+    std::uint64_t in_dump = 0;
+    std::uint64_t in_profile = 0;
+  };
+  std::uint64_t dump_total = 0;     // records in the dump, less its own
+  std::uint64_t profile_total = 0;  // the profile's total, less its own
+  // Goroutines whose stack one side cannot show: a dump's "stack
+  // unavailable" (running on another thread), a profile's goroutine not
+  // started yet (no frame). They may stand for any stack on the other side.
+  std::uint64_t dump_unknown = 0;
+  std::uint64_t profile_unknown = 0;
+  bool profile_cut = false;         // the profile itself ends inside a record, or falls short of its total
+  std::vector<Stack> stacks;        // where the counts differ, the largest difference first
+
+  // Whether the differences are all explained by goroutines of unknown
+  // stack, and the totals too.
+  bool agree() const;
+  // "the dump lists 5 goroutines but the profile counts 8 (main.f file.go:12: 0 in the dump, 3 in the profile)".
+  std::string describe() const;
+};
+
+// O((n + s) log s) for n records and s stacks.
+CountDisagreement compare_dump_with_profile(const Snapshot& dump, const Profile& profile);
 
 // How new goroutines are told apart: the rules in force (rules_in_force),
 // tried in order, and whether idle connections count as leaks.

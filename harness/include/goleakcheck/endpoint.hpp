@@ -29,6 +29,11 @@ struct ServerIdentity {
   std::int64_t pid = 0;
   std::uint64_t start_ticks = 0;
   std::uint64_t socket_inode = 0;
+  // /proc/PID/stat's startstack: where the kernel put the stack at the last
+  // exec, randomised anew by every exec (ASLR). A program that execs itself
+  // keeps its pid, start time and even its listening socket, but not this.
+  // 0 where it cannot be read (or ASLR is off): then it proves nothing.
+  std::uint64_t exec_mark = 0;
 
   friend bool operator==(const ServerIdentity&, const ServerIdentity&) = default;
 };

@@ -17,6 +17,7 @@ enum class ErrorKind {
   no_pprof,          // it answers HTTP but serves no /debug/pprof/
   snapshot_failed,   // fetching a dump failed: refused, timed out, too large, HTTP error
   not_a_dump,        // what came back (or was read) is not a goroutine dump or profile
+  incomplete,        // the answers were cut off, or disagree with each other: nothing to judge on
   scenario_failed,   // the scenario command failed or timed out
   bad_rule,          // an ignore rule that cannot be parsed
   io,                // a file could not be read or written

@@ -29,6 +29,11 @@ using BodyReceiver = std::function<void(std::string_view chunk)>;
 struct HttpResponse {
   int status = 0;
   bool cut = false;          // reading stopped at FetchLimits::max_bytes
+  // Neither a Content-Length nor chunked encoding: the body ends where the
+  // connection closed (HTTP/1.0 style), so a body cut short cannot be told
+  // from a whole one. fetch_pprof refuses such answers.
+  bool length_unknown = false;
+  std::string version;       // "HTTP/1.1", as the server said it
   std::string content_type;  // as the server said it, or empty
   std::string head;          // the body's first bytes (up to kHeadBytes), for error messages
 
@@ -69,7 +74,7 @@ inline constexpr std::string_view kGoroutineProfilePath = "/debug/pprof/goroutin
 
 // GET a pprof `path`, streaming its body to `receive`. Throws
 // Error(ErrorKind::snapshot_failed) as HttpClient::get does, and when the
-// answer is not 200.
+// answer is not 200; Error(ErrorKind::incomplete) when it has no length.
 HttpResponse fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits,
                          const BodyReceiver& receive);
 
