@@ -54,7 +54,17 @@ ExitCode diff(const DiffOptions& options) {
       rules_in_force(user_rules(options.ignore_files, options.ignore_rules), !options.no_default_ignores),
       options.idle_connections_are_leaks};
   const Baseline baseline(load_whole_dump(options.before, options.fetch));
+  if (!options.allow_ignore_all) {
+    if (const Ignore* rule = rule_matching_everything(rules.ignores, baseline.snapshot())) {
+      throw Error(ErrorKind::bad_rule, why_rule_matches_everything(*rule, baseline.snapshot(), "--allow-ignore-all"));
+    }
+  }
   const Snapshot after = load_whole_dump(options.after, options.fetch);
+  if (const std::string why = why_runtime_changed(after, baseline); !why.empty()) {
+    throw Error(ErrorKind::not_our_program,
+                fmt::format("{} and {} are not dumps of one running program: {}", name_of(options.before),
+                            name_of(options.after), why));
+  }
   LeakReport report;
   record_new_goroutines(new_goroutines(after, baseline, rules), after, rules, report);
   report.groups = group_leaks(report.leaks);

@@ -18,6 +18,7 @@ struct DiffOptions {
   std::vector<std::string> ignore_rules;
   std::vector<std::string> ignore_files;
   bool no_default_ignores = false;
+  bool allow_ignore_all = false;
   bool idle_connections_are_leaks = false;
   std::vector<std::string> modules;
   std::vector<std::string> formats;

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <limits>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -24,13 +26,42 @@ using goleakcheck::cli::ExitCode;
 
 // A duration option ("500ms", "2s"): its type name is DURATION and its
 // default is the field's own value, so help never disagrees with the code.
+// 0 is refused unless `zero_means` says what it does ("take it at once").
 CLI::Option* add_duration_option(CLI::App* command, const std::string& name, std::chrono::milliseconds& target,
-                                 const std::string& description) {
+                                 const std::string& description, const std::string& zero_means = {}) {
   return command
       ->add_option_function<std::string>(
-          name, [&target](const std::string& text) { target = goleakcheck::parse_duration(text); }, description)
+          name, [&target](const std::string& text) { target = goleakcheck::parse_duration(text); },
+          zero_means.empty() ? description : description + " (0: " + zero_means + ")")
       ->type_name("DURATION")
-      ->default_str(goleakcheck::format_duration(target));
+      ->default_str(goleakcheck::format_duration(target))
+      ->check([zero_means](const std::string& text) {
+        if (!zero_means.empty() || goleakcheck::parse_duration(text).count() > 0) return std::string();
+        return "'" + text + "' is no wait at all: give from 1ms to 24h";
+      });
+}
+
+// A whole number from `lowest` to the largest a T holds, with an error that
+// says that range (CLI11's own names a 300-digit double).
+template <class T>
+CLI::Validator whole_number_from(T lowest) {
+  return CLI::Validator(
+      [lowest](const std::string& text) {
+        long double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stold(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        const bool whole = used == text.size() && !text.empty() && value == static_cast<long double>(static_cast<long long>(value));
+        if (whole && value >= static_cast<long double>(lowest) &&
+            value <= static_cast<long double>(std::numeric_limits<T>::max())) {
+          return std::string();
+        }
+        return fmt::format("'{}' is not a whole number from {} to {}", text, lowest, std::numeric_limits<T>::max());
+      },
+      fmt::format("{}..{}", lowest, std::numeric_limits<T>::max()));
 }
 
 // --format FORMAT[:FILE] (repeatable), --output, --junit-per-group.
@@ -71,16 +102,16 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
                   "also wait until the program's own PATH (e.g. /healthz) answers 2xx before the baseline")
       ->check([](const std::string& path) { return path.starts_with('/') ? std::string() : "PATH must start with /"; });
   add_duration_option(run, "--quiet-timeout", options.quiet_timeout,
-                      "how long to wait for the program to stop starting and ending goroutines before the baseline "
-                      "(0: take it at once)");
+                      "how long to wait for the program to stop starting and ending goroutines before the baseline",
+                      "take it at once");
   add_duration_option(run, "--quiet-period", options.quiet_period,
                       "two dumps this far apart must show the same goroutines for the program to count as quiet");
   run->add_option("--warmup", options.warmup, "run the scenario N times before the baseline (singletons, pools, "
                                               "lazily created clients)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number_from(0));
   run->add_option("--repeat", options.repeat, "run the scenario N times after the baseline; from 2 on, groups that "
                                               "grow with the runs fail and groups that stay flat do not")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_from(1));
   run->add_option("--module", options.modules,
                   "your code's packages (import path prefixes, e.g. example.com/shop, main): reports lead to their "
                   "frames; by default, any frame outside the Go root, the module cache and vendor/ (repeatable)")
@@ -88,7 +119,7 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
   run->add_option("--traceback-ancestors", options.traceback_ancestors,
                   "GODEBUG=tracebackancestors=N for a launched program, so that reports find the code that "
                   "started a library's goroutines (0: off; a GODEBUG of your own that sets it wins)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number_from(0));
   run->add_flag("--no-runtime-proof", options.no_runtime_proof,
                 "do not ask the Go runtime to prove leaks (/debug/pprof/goroutineleak, Go 1.27; 1.26 with "
                 "GOEXPERIMENT=goroutineleakprofile)");
@@ -105,6 +136,8 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
       ->allow_extra_args(false);
   run->add_flag("--no-default-ignores", options.no_default_ignores,
                 "drop the default rules (signal loop, trace reader, testing runner, runtime workers)");
+  run->add_flag("--allow-ignore-all", options.allow_ignore_all,
+                "accept a rule that matches every goroutine of the baseline (it would ignore any leak)");
   run->add_flag("--warn-unused-ignores", options.warn_unused_ignores,
                 "warn on stderr about each of your rules that matched no goroutine");
   run->add_flag("--idle-connections-are-leaks", options.idle_connections_are_leaks,
@@ -151,6 +184,8 @@ void add_compare_commands(CLI::App& app, goleakcheck::cli::DiffOptions& diff, go
   diff_command->add_option("--ignore-file", diff.ignore_files, "read ignore rules from FILE (repeatable)")
       ->allow_extra_args(false);
   diff_command->add_flag("--no-default-ignores", diff.no_default_ignores, "drop the default rules");
+  diff_command->add_flag("--allow-ignore-all", diff.allow_ignore_all,
+                         "accept a rule that matches every goroutine of BEFORE (it would ignore any leak)");
   diff_command->add_flag("--idle-connections-are-leaks", diff.idle_connections_are_leaks,
                          "count idle kept-alive HTTP connections as leaks");
   diff_command->add_option("--module", diff.modules, "your code's packages (repeatable)")->allow_extra_args(false);
@@ -163,11 +198,11 @@ void add_compare_commands(CLI::App& app, goleakcheck::cli::DiffOptions& diff, go
                           "or was cut off or partly unreadable with no site flagged.");
   analyze_command->add_option("source", analyze.source, "a dump file, - for stdin, or http://host:port")->required();
   analyze_command->add_option("--min-count", analyze.min_count, "flag a site with at least N blocked goroutines")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_from<std::size_t>(1));
   analyze_command->add_option("--min-minutes", analyze.min_minutes,
                               "flag a site blocked at least M minutes (the runtime prints minutes from 1 on; 0: off)")
-      ->check(CLI::NonNegativeNumber);
-  analyze_command->add_option("--top", analyze.top, "how many sites to list")->check(CLI::PositiveNumber);
+      ->check(whole_number_from(0));
+  analyze_command->add_option("--top", analyze.top, "how many sites to list")->check(whole_number_from<std::size_t>(1));
   analyze_command->add_option("--module", analyze.modules, "your code's packages (repeatable)")->allow_extra_args(false);
   analyze_command->add_option("--format", analyze.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   add_duration_option(analyze_command, "--snapshot-timeout", analyze.fetch.deadline, "for a URL: the whole fetch");
@@ -183,27 +218,23 @@ void add_watch_command(CLI::App& app, goleakcheck::cli::WatchOptions& watch) {
   command->add_option("sources", watch.sources, "http://host:port of each service, or one directory of saved samples")
       ->required();
   add_duration_option(command, "--interval", watch.interval, "time between samples (each a debug=1 profile)");
-  add_duration_option(command, "--duration", watch.duration, "how long to watch (0: until interrupted)");
+  add_duration_option(command, "--duration", watch.duration, "how long to watch", "until interrupted");
   add_duration_option(command, "--proof-interval", watch.proof_interval,
                       "at most this often, ask for the runtime's proof (/debug/pprof/goroutineleak; each costs the "
                       "service a GC cycle)");
   add_duration_option(command, "--sample-timeout", watch.sample_timeout,
                       "the longest one sample may take (a profile of 200,000 goroutines takes seconds)");
   command->add_option("--min-count", watch.rules.min_count,
-                      "flag a site with at least N goroutines whatever its trend (0: off)");
+                      "flag a site with at least N goroutines whatever its trend (0: off)")
+      ->check(whole_number_from<std::uint64_t>(0));
   command->add_option("--min-growth", watch.rules.min_growth, "flag growth only of at least N goroutines")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_from<std::uint64_t>(1));
   command->add_option("--window", watch.rules.window, "judge the last N samples")->check(CLI::Range(3, 100000));
   command->add_option("--module", watch.modules, "your code's packages (repeatable)")->allow_extra_args(false);
   command->add_option("--metrics", watch.metrics,
                       "serve Prometheus metrics at http://HOST:PORT/metrics (PORT 0: a free one, printed on stderr)");
   command->add_option("--html", watch.html, "write a page of charts, one per site, to FILE at the end");
   command->add_flag("--no-table", watch.no_table, "one line per sample even on a terminal");
-  for (const auto& name : {"--interval", "--proof-interval", "--sample-timeout"}) {
-    command->get_option(name)->check([](const std::string& text) {
-      return goleakcheck::parse_duration(text).count() > 0 ? std::string() : std::string("must be more than 0");
-    });
-  }
 }
 
 // Where a usage error's help is: "goleakcheck parse --help", or the
@@ -211,6 +242,19 @@ void add_watch_command(CLI::App& app, goleakcheck::cli::WatchOptions& watch) {
 std::string help_for(const CLI::App& app) {
   const auto given = app.get_subcommands();
   return given.empty() ? "goleakcheck --help" : "goleakcheck " + given.front()->get_name() + " --help";
+}
+
+// "--format=" with nothing after the '=': CLI11 would take the next
+// argument as its value ("--format= --settle 1s" formats as "--settle").
+void refuse_empty_values(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") return;  // the program's own arguments
+    if (arg.starts_with("--") && arg.ends_with('=') && arg.size() > 3) {
+      throw CLI::ValidationError(fmt::format("{} has an empty value: give one after the '=', or leave the option out",
+                                             arg.substr(0, arg.size() - 1)));
+    }
+  }
 }
 
 struct AllOptions {
@@ -258,16 +302,19 @@ int main(int argc, char** argv) {
     return static_cast<int>(ExitCode::check_not_made);
   };
   try {
+    refuse_empty_values(argc, argv);
     app.parse(argc, argv);
     const ExitCode code = run_command(app, options);
     goleakcheck::wait_if_interrupted();
     // A verdict whose report did not reach stdout (a full disk, a closed
     // pipe) is lost: that is no 0 or 1.
+    errno = 0;
     std::cout.flush();
     const bool written = static_cast<bool>(std::cout) && std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
     if (!written) {
+      // errno is that of the failed write only when it failed just now.
       return fail(fmt::format("cannot write to stdout ({}): the output is lost; give --output FILE or make room",
-                              std::strerror(errno != 0 ? errno : EIO)));
+                              errno != 0 ? std::strerror(errno) : "a write failed: a full disk, or a closed pipe?"));
     }
     return static_cast<int>(code);
   } catch (const CLI::ParseError& e) {

@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -56,8 +59,14 @@ namespace {
 
 void write_to(const ReportTarget& target, const std::function<void(std::ostream&)>& write) {
   if (target.file.empty() || target.file == "-") {
+    errno = 0;
     write(std::cout);
     std::cout << std::flush;
+    if (!std::cout || std::ferror(stdout)) {
+      throw Error(ErrorKind::io, fmt::format("cannot write the {} report to stdout ({}): the report is lost; give "
+                                             "--output FILE or make room",
+                                             target.format, std::strerror(errno != 0 ? errno : EIO)));
+    }
     return;
   }
   std::ofstream out(target.file, std::ios::binary | std::ios::trunc);

@@ -28,6 +28,7 @@ ExitCode check_and_report(const RunOptions& options, const std::vector<ReportTar
   check_options.fetch = options.fetch;
   check_options.ignores = user_rules(options.ignore_files, options.ignore_rules);  // before launching: a bad rule launches nothing
   check_options.default_ignores = !options.no_default_ignores;
+  check_options.allow_ignore_all = options.allow_ignore_all;
   check_options.idle_connections_are_leaks = options.idle_connections_are_leaks;
   check_options.quiet_period = options.quiet_period;
   check_options.quiet_timeout = options.quiet_timeout;

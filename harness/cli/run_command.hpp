@@ -32,6 +32,7 @@ struct RunOptions {
   std::vector<std::string> ignore_rules;  // --ignore, repeatable
   std::vector<std::string> ignore_files;  // --ignore-file, repeatable
   bool no_default_ignores = false;
+  bool allow_ignore_all = false;
   bool warn_unused_ignores = false;
   bool idle_connections_are_leaks = false;
   std::vector<std::string> formats;  // --format FORMAT[:FILE], repeatable; none: text

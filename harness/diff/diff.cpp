@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <set>
 #include <string>
 
 #include <fmt/format.h>
@@ -198,6 +199,30 @@ std::string why_not_a_live_dump(const Snapshot& dump) {
   });
   if (!writer) return "it lacks the goroutine that writes a dump (runtime/pprof.writeGoroutineStacks)";
   return {};
+}
+
+const Ignore* rule_matching_everything(std::span<const Ignore> rules, const Snapshot& dump) {
+  std::vector<const Goroutine*> program;
+  std::set<std::string_view> innermost;
+  for (const Goroutine& g : dump.goroutines) {
+    if (is_snapshot_footprint(g)) continue;
+    program.push_back(&g);
+    if (!g.frames.empty()) innermost.insert(g.frames.front().function);
+  }
+  if (innermost.size() < 2) return nullptr;  // a program this small proves no rule too wide
+  for (const Ignore& rule : rules) {
+    if (rule.is_default()) continue;
+    if (std::all_of(program.begin(), program.end(), [&](const Goroutine* g) { return rule.matches(*g); })) return &rule;
+  }
+  return nullptr;
+}
+
+std::string why_rule_matches_everything(const Ignore& rule, const Snapshot& dump, std::string_view override) {
+  const auto counted = std::count_if(dump.goroutines.begin(), dump.goroutines.end(),
+                                     [](const Goroutine& g) { return !is_snapshot_footprint(g); });
+  return fmt::format("ignore rule '{}' ({}) matches every goroutine of the baseline ({} of {}), so it would ignore "
+                     "any leak too: narrow it, or give {} if that is what you mean",
+                     rule.name, rule.origin, counted, counted, override);
 }
 
 Triage triage(const Goroutine& g, const TriageRules& rules) {

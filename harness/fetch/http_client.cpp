@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include "common/backoff.hpp"
+#include "fetch/protocol_probe.hpp"
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/error.hpp"
 
@@ -202,6 +203,11 @@ void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
   const bool answered = poll_until_answered(endpoint, "/debug/pprof/", timeout, check_alive, last,
                                             [&](const HttpResponse& answer) {
     if (answer.status == 200) return true;
+    if (detail::looks_like_tls(answer.head)) {
+      throw Error(ErrorKind::no_pprof,
+                  fmt::format("{}/debug/pprof/ answered HTTP {}: {}", endpoint.url(), answer.status,
+                              detail::describe_other_protocol(endpoint, std::chrono::milliseconds(500))));
+    }
     throw Error(ErrorKind::no_pprof,
                 fmt::format("{}/debug/pprof/ answered HTTP {}: the program serves HTTP but not pprof; register "
                             "net/http/pprof's handlers on a loopback listener (README: \"Enable pprof safely\")",
@@ -209,6 +215,11 @@ void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
   });
   if (answered) return;
   if (check_alive) check_alive();
+  if (const std::string other = detail::describe_other_protocol(endpoint, std::chrono::milliseconds(500));
+      !other.empty()) {
+    throw Error(ErrorKind::no_pprof, fmt::format("{} gave no HTTP/1.1 answer within {}: {}", endpoint.url(),
+                                                 format_duration(timeout), other));
+  }
   throw Error(ErrorKind::not_ready,
               fmt::format("nothing answered at {}/debug/pprof/ within {}; make the program listen on the address the "
                           "harness gives it ({{addr}} in its arguments, or $GOLEAKCHECK_ADDR)",

@@ -138,6 +138,9 @@ void write_html(std::ostream& out, const LeakReport& report) {
                        "themselves.</p>\n",
                        report.idle_connections.size());
   }
+  if (const std::string ignored = describe_ignored(report); !ignored.empty()) {
+    out << fmt::format("<p class=\"note\">{}.</p>\n", html(ignored));
+  }
   if (!report.baseline_not_quiet.empty()) {
     out << fmt::format("<p class=\"note\">baseline: {}</p>\n", html(report.baseline_not_quiet));
   }

@@ -55,14 +55,22 @@ void write_junit(std::ostream& out, const LeakReport& report, const JunitOptions
                      cases.size(), failures, seconds);
   out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n", suite,
                      cases.size(), failures, seconds);
+  // What rules ignored is said in every testcase, clean ones too: a rule
+  // that ignores too much must not pass unseen.
+  const std::string ignored = describe_ignored(report);
   for (const TestCase& c : cases) {
     out << fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", suite, xml_escape(c.name), seconds);
-    if (c.failure_message.empty()) {
+    if (c.failure_message.empty() && ignored.empty()) {
       out << "/>\n";
       continue;
     }
-    out << fmt::format(">\n      <failure message=\"{}\" type=\"goroutine leak\">{}</failure>\n    </testcase>\n",
-                       xml_escape(c.failure_message), xml_escape(c.failure_text));
+    out << ">\n";
+    if (!c.failure_message.empty()) {
+      out << fmt::format("      <failure message=\"{}\" type=\"goroutine leak\">{}</failure>\n",
+                         xml_escape(c.failure_message), xml_escape(c.failure_text));
+    }
+    if (!ignored.empty()) out << fmt::format("      <system-out>{}</system-out>\n", xml_escape(ignored));
+    out << "    </testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";
 }

@@ -429,15 +429,18 @@ void write_text(std::ostream& os, const LeakReport& report, const TextOptions& o
     fmt::format_to(out, "note: {} of idle kept-alive HTTP connections, not leaks by themselves ({})\n",
                    plural(report.idle_connections.size(), "new goroutine", "new goroutines"), fmt::join(parts, ", "));
   }
-  if (report.ignored > 0) {
-    std::vector<std::string> used;
-    for (const auto& use : report.ignore_uses) {
-      if (use.hits > 0) used.push_back(fmt::format("'{}' ({}) {}", use.rule, use.origin, use.hits));
-    }
-    fmt::format_to(out, "note: {} ignored by rule: {}\n", plural(report.ignored, "new goroutine", "new goroutines"),
-                   fmt::join(used, "; "));
-  }
+  if (const std::string ignored = describe_ignored(report); !ignored.empty()) fmt::format_to(out, "note: {}\n", ignored);
   write_notes(out, report);
+}
+
+std::string describe_ignored(const LeakReport& report) {
+  if (report.ignored == 0) return {};
+  std::vector<std::string> used;
+  for (const auto& use : report.ignore_uses) {
+    if (use.hits > 0) used.push_back(fmt::format("'{}' ({}) {}", use.rule, use.origin, use.hits));
+  }
+  return fmt::format("{} ignored by rule: {}", plural(report.ignored, "new goroutine", "new goroutines"),
+                     fmt::join(used, "; "));
 }
 
 std::string render_text(const LeakReport& report, const TextOptions& options) {

@@ -9,6 +9,7 @@
 #include "goleakcheck/checker.hpp"
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/duration.hpp"
+#include "goleakcheck/error.hpp"
 
 namespace goleakcheck {
 
@@ -77,6 +78,12 @@ Baseline Checker::baseline() const {
     // The counts are what a check falls back to when an after-dump is cut;
     // taken again when the wait for quiet took more dumps.
     if (options_.quiet_timeout > std::chrono::milliseconds::zero()) counts = this->counts();
+  }
+  if (!options_.allow_ignore_all) {
+    if (const Ignore* rule = rule_matching_everything(options_.ignores, snapshot)) {
+      throw Error(ErrorKind::bad_rule,
+                  why_rule_matches_everything(*rule, snapshot, "--allow-ignore-all (CheckOptions::allow_ignore_all)"));
+    }
   }
   Baseline baseline(std::move(snapshot), std::move(counts));
   baseline.server = server;

@@ -30,8 +30,12 @@ import (
 	"syscall"
 )
 
-// leaked is set once /leak has run: from then on the faults begin.
-var leaked atomic.Bool
+// leaked is set once /leak has run: from then on the faults begin, unless
+// faultOff (-fault-off) keeps the server honest, for the tests' control.
+var (
+	leaked   atomic.Bool
+	faultOff bool
+)
 
 // leakForever parks forever on a channel nothing sends to: the leak that
 // every fault here must not hide.
@@ -78,7 +82,7 @@ func afterLeak(mode string, listener net.Listener) http.Handler {
 		leakThree()
 		leaked.Store(true)
 		fmt.Fprintln(w, "leaked 3")
-		if mode == "reexec" {
+		if mode == "reexec" && !faultOff {
 			w.(http.Flusher).Flush()
 			go reexec(listener)
 		}
@@ -87,7 +91,7 @@ func afterLeak(mode string, listener net.Listener) http.Handler {
 		debug := r.URL.Query().Get("debug")
 		isDump := r.URL.Path == "/debug/pprof/goroutine" && debug == "2"
 		isProfile := r.URL.Path == "/debug/pprof/goroutine" && debug == "1"
-		if !leaked.Load() || mode == "reexec" || !(isDump || isProfile) {
+		if !leaked.Load() || faultOff || mode == "reexec" || !(isDump || isProfile) {
 			mux.ServeHTTP(w, r)
 			return
 		}

@@ -43,6 +43,7 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	mode := flag.String("mode", "html", "html, empty, random or flip")
+	flag.BoolVar(&faultOff, "fault-off", false, "for the modes of after_leak.go: serve real pprof throughout")
 	flag.Parse()
 
 	listener := inheritedListener()

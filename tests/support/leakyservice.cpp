@@ -50,7 +50,7 @@ bool process_running_with(std::string_view text) {
 }
 
 CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& stdin_file,
-                  const std::map<std::string, std::string>& env_overrides) {
+                  const std::map<std::string, std::string>& env_overrides, const std::filesystem::path& stdout_file) {
   namespace bp = boost::process;
   std::string pattern = (std::filesystem::temp_directory_path() / "goleakcheck-cli-test.XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
@@ -68,11 +68,12 @@ CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::p
     for (const auto& [name, value] : env_overrides) env[name] = value;
     const std::string in = stdin_file.empty() ? std::string("/dev/null") : stdin_file.string();
     bp::child cli(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = args, env, bp::std_in < in,
-                  bp::std_out > (dir / "out").string(), bp::std_err > (dir / "err").string());
+                  bp::std_out > (stdout_file.empty() ? dir / "out" : stdout_file).string(),
+                  bp::std_err > (dir / "err").string());
     cli.wait();
     result.exit_code = cli.exit_code();
   }
-  result.out = read_file(dir / "out");
+  if (stdout_file.empty()) result.out = read_file(dir / "out");
   result.err = read_file(dir / "err");
   std::vector<pid_t> left = processes_with(token);
   for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

@@ -35,8 +35,9 @@ struct CliResult {
 // Runs the goleakcheck CLI with `args`, capturing stdout and stderr; its
 // standard input is `stdin_file`, or empty. `env` is set in its
 // environment over the test's own (TMPDIR included: by default it is a
-// directory of the run's own, checked to be empty afterwards).
+// directory of the run's own, checked to be empty afterwards). Its stdout
+// goes to `stdout_file` instead when one is given (/dev/full, say).
 CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& stdin_file = {},
-                  const std::map<std::string, std::string>& env = {});
+                  const std::map<std::string, std::string>& env = {}, const std::filesystem::path& stdout_file = {});
 
 }  // namespace goleakcheck::test

@@ -33,6 +33,10 @@ struct CheckOptions {
   std::vector<Ignore> ignores;
   // The default rules (default_ignores()); false drops them all.
   bool default_ignores = true;
+  // A rule of `ignores` that matches every goroutine of the baseline would
+  // ignore any leak: baseline() throws Error(ErrorKind::bad_rule) for it
+  // (rule_matching_everything) unless this says it is meant.
+  bool allow_ignore_all = false;
   // Idle kept-alive HTTP connections are counted apart by default, not
   // failed and not waited for while settling (see idle_connection.hpp).
   // A repeated scenario (`repeat`) fails those that grow with the runs.

@@ -192,6 +192,10 @@ std::string render_junit(const LeakReport& report, const JunitOptions& options =
 void write_html(std::ostream& out, const LeakReport& report);
 std::string render_html(const LeakReport& report);
 
+// "3 new goroutines ignored by rule: 'top: main.worker' (--ignore) 3", the
+// note every format carries when rules ignored goroutines; empty when none.
+std::string describe_ignored(const LeakReport& report);
+
 // write_text and write_json into a string, for assertion messages and tests.
 std::string render_text(const LeakReport& report, const TextOptions& options = {});
 std::string render_json(const LeakReport& report);
