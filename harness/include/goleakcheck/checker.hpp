@@ -101,9 +101,18 @@ class Checker {
   // labels (Go before 1.27) get them from one debug=1 request, matched by
   // stack, and meet the ignore rules again with them.
   //
+  // Every verdict rests on evidence checked two ways: the dump it is made
+  // of must come from the baseline's runtime (why_runtime_changed; a
+  // restart or exec is Error(ErrorKind::not_our_program)), and agree with
+  // a debug=1 profile taken right after it (compare_dump_with_profile),
+  // looked at again twice, a few ms apart, before it is
+  // Error(ErrorKind::incomplete); so is comparing by counts when a profile
+  // is cut off too.
+  //
   // Returns within CheckOptions::settle of being called, plus one dump's
-  // fetch (a poll is not started that could not end in time), plus the
-  // label request; the report says how long it waited.
+  // fetch (a poll is not started that could not end in time), plus one
+  // profile's, or three dumps and profiles when they disagreed; the report
+  // says how long it waited.
   LeakReport check(const Baseline& baseline) const;
 
   // The whole check of a scenario: runs it CheckOptions::warmup times,
