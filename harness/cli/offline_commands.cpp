@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -73,6 +75,10 @@ void check_and_warn(const std::string& source, const std::vector<Piece>& pieces)
     if (first_unreadable == nullptr && piece.unreadable > 0) first_unreadable = &piece.first_unreadable;
     whole.records_read += piece.end.records_read;
     whole.stray_bytes += piece.end.stray_bytes;
+    whole.stray_lines += piece.end.stray_lines;
+    whole.binary_stray_bytes += piece.end.binary_stray_bytes;
+    if (whole.unreadable_lines == 0) whole.first_unreadable_line = piece.end.first_unreadable_line;
+    whole.unreadable_lines += piece.end.unreadable_lines;
   }
   whole.bytes = bytes;
   if (const std::string why = why_not_a_dump(whole); !why.empty()) {
@@ -85,6 +91,18 @@ void check_and_warn(const std::string& source, const std::vector<Piece>& pieces)
         "goleakcheck: warning: the dump was cut off after {} bytes{}; its last goroutine may be partial and later ones "
         "are missing\n",
         bytes, bytes == kRuntimeDumpCap ? " (the runtime's 64 MiB cap)" : "");
+  }
+  if (whole.stray_lines > 0) {
+    std::cerr << fmt::format("goleakcheck: note: {} line{} ({} bytes) around or inside the goroutine records are no "
+                             "part of them (a log around a crash, say), and were skipped\n",
+                             whole.stray_lines, whole.stray_lines == 1 ? "" : "s", whole.stray_bytes);
+  }
+  if (whole.unreadable_lines > 0) {
+    std::cerr << fmt::format("goleakcheck: warning: {} line{} inside goroutine records could not be read, first '{}'; "
+                             "what {} would say is missing from {} record{}\n",
+                             whole.unreadable_lines, whole.unreadable_lines == 1 ? "" : "s",
+                             whole.first_unreadable_line, whole.unreadable_lines == 1 ? "it" : "they",
+                             whole.unreadable_lines == 1 ? "its" : "their", whole.unreadable_lines == 1 ? "" : "s");
   }
   if (unreadable > 0) {
     std::cerr << fmt::format(
@@ -220,6 +238,16 @@ void write_json_in_pieces(const std::string& path, std::uint64_t size) {
     spill_streams.push_back(std::make_unique<std::ostream>(spill_buffers.back().get()));
   }
   std::vector<std::uint64_t> records(cuts.size());
+  // On an error, what was printed is closed into a whole array: stdout
+  // holds nothing, or valid JSON (records reach it only whole).
+  std::atomic<bool> opened_on_stdout = false;
+  struct CloseArrayOnError {
+    const std::atomic<bool>& opened;
+    const int exceptions = std::uncaught_exceptions();
+    ~CloseArrayOnError() {
+      if (std::uncaught_exceptions() > exceptions && opened) std::cout << "\n]\n" << std::flush;
+    }
+  } close_on_error{opened_on_stdout};
   for_each_piece_at_once(cuts.size(), [&](std::size_t i) {
     const bool last = i + 1 == cuts.size();
     // The first piece opens the array with its first record, so that input
@@ -227,7 +255,10 @@ void write_json_in_pieces(const std::string& path, std::uint64_t size) {
     std::optional<GoroutineJsonStream> stream;
     DumpReader reader = pieces[i].reader([&](const Goroutine& g) {
       if (!stream) {
-        if (i == 0) std::cout << '[';
+        if (i == 0) {
+          std::cout << '[';
+          opened_on_stdout = true;
+        }
         stream.emplace(GoroutineJsonStream::records_only(i == 0 ? std::cout : *spill_streams[i - 1]));
       }
       stream->add(g);
@@ -241,6 +272,7 @@ void write_json_in_pieces(const std::string& path, std::uint64_t size) {
   });
   check_and_warn(path, pieces);
   bool opened = records[0] > 0;
+  opened_on_stdout = false;  // from here on, the array is closed below
   for (std::size_t i = 1; i < cuts.size(); ++i) {
     if (records[i] == 0) continue;
     std::cout << (opened ? ',' : '[');
@@ -269,6 +301,15 @@ ExitCode parse(const ParseOptions& options) {
   // Made only for JSON, and only once the input is known to be a dump: it
   // opens its array at once.
   std::optional<GoroutineJsonStream> json_records;
+  // On an error after the array was opened, it is closed: stdout holds
+  // nothing, or valid JSON.
+  struct CloseArrayOnError {
+    std::optional<GoroutineJsonStream>& records;
+    const int exceptions = std::uncaught_exceptions();
+    ~CloseArrayOnError() {
+      if (std::uncaught_exceptions() > exceptions && records) records->finish();
+    }
+  } close_on_error{json_records};
   std::vector<Piece> whole(1);
   DumpReader dump = whole[0].reader([&](const Goroutine& g) {
     if (json) {

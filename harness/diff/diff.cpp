@@ -185,14 +185,20 @@ std::string CountDisagreement::describe() const {
 
 std::string why_not_a_dump(const Snapshot& dump) {
   if (dump.records_read == 0) return dump.bytes == 0 ? "it is empty" : "it holds no goroutine record";
-  if (dump.stray_bytes * 2 > dump.bytes) {
-    return fmt::format("most of it is not goroutine records ({} of {} bytes are not)", dump.stray_bytes, dump.bytes);
+  if (dump.binary_stray_bytes * 2 > dump.bytes) {
+    return fmt::format("most of it is not text ({} of {} bytes are in lines of control bytes)",
+                       dump.binary_stray_bytes, dump.bytes);
   }
   return {};
 }
 
 std::string why_not_a_live_dump(const Snapshot& dump) {
   if (std::string why = why_not_a_dump(dump); !why.empty()) return why;
+  // pprof answers with the dump alone: text around it is a proxy or a
+  // server that went wrong (a log around a crash is a file's, not an answer's).
+  if (dump.stray_bytes * 2 > dump.bytes) {
+    return fmt::format("most of it is not goroutine records ({} of {} bytes are not)", dump.stray_bytes, dump.bytes);
+  }
   const bool writer = std::any_of(dump.goroutines.begin(), dump.goroutines.end(), [](const Goroutine& g) {
     return std::any_of(g.frames.begin(), g.frames.end(),
                        [](const Frame& f) { return f.function == "runtime/pprof.writeGoroutineStacks"; });

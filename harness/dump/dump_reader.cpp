@@ -1,8 +1,10 @@
 // One pass over the dump, line by line. Nothing is allocated per line:
 // names go to the NamePool (a hash lookup, a copy only the first time), a
 // record's frames collect in a reused vector and are copied out once.
+#include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <limits>
 
 #include "goleakcheck/dump.hpp"
 #include "dump/line_splitter.hpp"
@@ -22,8 +24,10 @@ using detail::remove_prefix;
 using detail::remove_suffix;
 
 // The parts after the wait reason, comma separated: "3 minutes", "locked to
-// thread", "synctest bubble 1" (Go 1.24: "synctest group 1").
-void parse_header_parts(std::string_view rest, Goroutine& g) {
+// thread", "synctest bubble 1" (Go 1.24: "synctest group 1"). False for a
+// number no runtime writes, which makes the header unreadable (and named
+// in a warning) rather than wrapped.
+bool parse_header_parts(std::string_view rest, Goroutine& g) {
   while (!rest.empty()) {
     std::string_view part = rest.substr(0, rest.find(", "));
     rest.remove_prefix(part.size());
@@ -32,13 +36,18 @@ void parse_header_parts(std::string_view rest, Goroutine& g) {
     std::uint64_t number = 0;
     if (part == "locked to thread") {
       g.locked_to_thread = true;
-    } else if (remove_suffix(part, " minutes") && parse_uint(part, number)) {
+    } else if (remove_suffix(part, " minutes")) {
+      // Past 64 bits, or 2^31 minutes (4,000 years): no real wait.
+      if (!parse_uint(part, number) || number > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
+        return false;
+      }
       g.wait_minutes = static_cast<int>(number);
     } else if ((remove_prefix(part, "synctest bubble ") || remove_prefix(part, "synctest group ")) &&
                parse_uint(part, number)) {
       g.synctest_bubble = number;
     }
   }
+  return true;
 }
 
 // Takes the runtime's " (leaked)" and " (scan)" markers out of a wait
@@ -90,7 +99,7 @@ bool parse_header(std::string_view line, Goroutine& g, NamePool& names, std::str
   // The reason comes first and never holds a comma.
   const std::size_t comma = parts.find(", ");
   g.state = names.intern(strip_markers(parts.substr(0, comma), g, scratch));
-  if (comma != std::string_view::npos) parse_header_parts(parts.substr(comma + 2), g);
+  if (comma != std::string_view::npos && !parse_header_parts(parts.substr(comma + 2), g)) return false;
 
   if (remove_prefix(rest, " labels:{") && !read_labels(rest, g.labels, names, scratch)) return false;
   if (!remove_prefix(rest, "]")) return false;
@@ -111,6 +120,9 @@ bool parse_location(std::string_view line, Frame& frame, NamePool& names) {
   std::uint64_t number = 0;
   const auto [after, ec] = std::from_chars(digits, end, number);
   if (ec != std::errc() || (after != end && *after != ' ')) return false;
+  // Go's line numbers are int32: a larger one is no Go dump's, and would
+  // wrap. The frame is left without a location instead.
+  if (number > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) return false;
   frame.file = names.intern(line.substr(0, colon));
   frame.line = static_cast<int>(number);
   return true;
@@ -134,16 +146,17 @@ struct DumpReader::State {
   bool in_ancestors = false;
   bool has_body = false;  // a header alone is a record cut right after it
   Awaiting awaiting = Awaiting::nothing;
+  bool last_location_read = false;  // the line just taken was a location, read whole
 
   void take_line(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    last_location_read = false;
     if (!in_record) {
       if (starts_record(line)) {
         start_record(line);
       } else if (!line.empty()) {
         // A preamble (a panic message, log lines) or junk: skipped, counted.
-        ++snapshot.stray_lines;
-        snapshot.stray_bytes += line.size() + 1;
+        count_stray(line);
       }
     } else if (line.empty()) {
       finish_record();
@@ -216,16 +229,32 @@ struct DumpReader::State {
       // Anything else ("non-Go function at pc=…", a log line written into
       // the dump, junk after it) has no frame of this goroutine in it: it is
       // counted as text outside the records.
-      ++snapshot.stray_lines;
-      snapshot.stray_bytes += line.size() + 1;
+      count_stray(line);
     }
+  }
+
+  void count_stray(std::string_view line) {
+    ++snapshot.stray_lines;
+    snapshot.stray_bytes += line.size() + 1;
+    const bool binary = std::any_of(line.begin(), line.end(), [](char c) {
+      const auto byte = static_cast<unsigned char>(c);
+      return (byte < 0x20 && c != '\t' && c != '\r' && c != '\x1b') || byte == 0x7f;
+    });
+    if (binary) snapshot.binary_stray_bytes += line.size() + 1;
+  }
+
+  void count_unreadable(std::string_view line) {
+    if (snapshot.unreadable_lines++ == 0) snapshot.first_unreadable_line = names->intern(line);
   }
 
   // "pkg.(*T).Method(0xc000012345, {0x7b1, 0x3})": the arguments start at
   // the last '(' since names hold parentheses too.
   void take_call(std::string_view line) {
     const std::size_t open = find_last(line, '(');
-    if (open == std::string_view::npos || open == 0) return;
+    if (open == std::string_view::npos || open == 0) {
+      count_unreadable(line);
+      return;
+    }
     Frame frame;
     frame.inlined = line.substr(open) == "(...)";
     frame.function = intern_symbol(line.substr(0, open), *names, scratch);
@@ -253,14 +282,19 @@ struct DumpReader::State {
     if (awaiting == Awaiting::frame) target = &frame_list().back();
     if (awaiting == Awaiting::creator) target = &*creator();
     awaiting = Awaiting::nothing;
-    if (target != nullptr) parse_location(line, *target, *names);
+    if (target == nullptr) return;
+    last_location_read = parse_location(line, *target, *names);
+    if (!last_location_read) count_unreadable(line);
   }
 
   // The runtime ends every record with a location line: a record that stops
   // on a call line, right after its header or mid-line was cut off.
+  // A last line without its newline is no cut when it is a location read
+  // whole (editors and copy-paste drop the final newline); "…main.go:1"
+  // cut from ":123" cannot be told from it, and is taken as whole.
   void finish_text(bool ended_cleanly) {
     if (!in_record) return;
-    const bool partial = !ended_cleanly || awaiting != Awaiting::nothing || !has_body;
+    const bool partial = (!ended_cleanly && !last_location_read) || awaiting != Awaiting::nothing || !has_body;
     if (partial) snapshot.truncated = true;
     finish_record(partial);
   }

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "goleakcheck/profile.hpp"
@@ -36,7 +37,9 @@ bool parse_frame(std::string_view rest, Frame& frame, NamePool& names, std::stri
   }
   const std::size_t colon = location.rfind(':');
   std::uint64_t line = 0;
-  if (function.empty() || colon == std::string_view::npos || !parse_uint(location.substr(colon + 1), line)) {
+  // Go's line numbers are int32: a larger one would wrap.
+  if (function.empty() || colon == std::string_view::npos || !parse_uint(location.substr(colon + 1), line) ||
+      line > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
     return false;
   }
   frame.function = detail::intern_symbol(function, names, scratch);

@@ -3,13 +3,18 @@
 // - the stream is valid JSON and valid UTF-8, an array of exactly the
 //   records the reader gave, one per line;
 // - the same records written as two records_only pieces and joined as the
-//   CLI joins them are the whole stream, byte for byte.
+//   CLI joins them are the whole stream, byte for byte;
+// - a stream given up after any record, as the CLI gives it up on an error
+//   (the input proved no dump, a read failed), is closed into valid JSON:
+//   finish() on a whole stream, "\n]\n" after a first piece, whose flushed
+//   part always ends with a whole record.
 // The writer finds names by address (JsonWriter::name): these properties
 // are what a wrong cache hit would break. Built with libFuzzer by
 // tests/fuzz/run SECONDS json; replayed over the fixtures and the saved
 // findings otherwise.
 #include <cstdint>
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
 #include <string>
@@ -39,10 +44,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::ostringstream first;
   std::ostringstream second;
   std::size_t records = 0;
+  // The second byte says after how many records the error comes.
+  const std::size_t error_after = size > 1 ? data[1] % 16 : 0;
+  std::ostringstream given_up;
+  std::ostringstream given_up_piece;
   {
     goleakcheck::GoroutineJsonStream all(whole);
     goleakcheck::GoroutineJsonStream a = goleakcheck::GoroutineJsonStream::records_only(first);
     goleakcheck::GoroutineJsonStream b = goleakcheck::GoroutineJsonStream::records_only(second);
+    std::size_t seen = 0;
+    {
+      goleakcheck::GoroutineJsonStream cut(given_up);
+      goleakcheck::GoroutineJsonStream piece = goleakcheck::GoroutineJsonStream::records_only(given_up_piece);
+      goleakcheck::DumpReader early([&](const goleakcheck::Goroutine& g) {
+        if (seen++ >= error_after) return;
+        cut.add(g);
+        piece.add(g);
+      });
+      early.feed(text);
+      early.finish();
+      cut.finish();  // what CloseArrayOnError does for one pass
+      piece.finish();
+    }
     goleakcheck::DumpReader reader([&](const goleakcheck::Goroutine& g) {
       all.add(g);
       (records++ < split ? a : b).add(g);
@@ -64,6 +87,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   document.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
   require(!document.HasParseError(), "the stream is valid JSON and UTF-8");
   require(document.IsArray() && document.Size() == records, "one array element per record");
+  const std::size_t kept = std::min(error_after, records);
+  for (const std::string& closed : {given_up.str(), "[" + given_up_piece.str() + "\n]\n"}) {
+    rapidjson::Document partial;
+    partial.Parse<rapidjson::kParseValidateEncodingFlag>(closed.data(), closed.size());
+    require(!partial.HasParseError(), "a stream given up on an error is closed into valid JSON");
+    require(partial.IsArray() && partial.Size() == kept, "it holds the records written before the error");
+  }
   std::size_t lines = 0;
   for (const char c : json) lines += c == '\n';
   require(lines == (records == 0 ? 1 : records + 2), "one record per line");

@@ -114,10 +114,16 @@ TEST(WhyNotALiveDump, OnlyARealDumpServedLivePasses) {
   const Snapshot crash = dump("go1.26-crash-gotraceback-system.stderr.txt");
   EXPECT_EQ(why_not_a_dump(crash), "");
   EXPECT_THAT(why_not_a_live_dump(crash), ::testing::HasSubstr("writeGoroutineStacks"));
-  // A real dump buried in text that is not part of it.
+  // A real dump buried in text that is not part of it: a log around a
+  // crash, when read from a file; no answer pprof gives.
   std::string buried = test::read_file(test::fixture("releases/go1.27/goroutine.debug2.txt"));
   for (int i = 0; i < 2000; ++i) buried += "lorem ipsum dolor sit amet\n";
-  EXPECT_THAT(why_not_a_dump(parse_dump(buried)), ::testing::StartsWith("most of it is not goroutine records"));
+  EXPECT_EQ(why_not_a_dump(parse_dump(buried)), "");
+  EXPECT_THAT(why_not_a_live_dump(parse_dump(buried)), ::testing::StartsWith("most of it is not goroutine records"));
+  // A dump that turns into bytes that are no text is no dump, file or not.
+  std::string binary = test::read_file(test::fixture("releases/go1.27/goroutine.debug2.txt"));
+  for (int i = 0; i < 100000; ++i) binary += static_cast<char>(i % 31 + 1);
+  EXPECT_THAT(why_not_a_dump(parse_dump(binary)), ::testing::StartsWith("most of it is not text"));
 }
 
 Profile profile(const char* text) { return parse_profile(text); }

@@ -54,14 +54,17 @@ class Baseline {
 };
 
 // Why `dump` is not a goroutine dump at all, or empty when it is: a dump
-// holds records and is mostly records (a crash log's preamble is fine).
-// Reads only the counts, so it works on a streamed read too.
+// holds records, wherever they stand among other text (a crash inside a
+// log, before, after or between its lines), and is not mostly lines of
+// control bytes (random bytes, a binary file). Reads only the counts, so it
+// works on a streamed read too.
 std::string why_not_a_dump(const Snapshot& dump);
 
-// why_not_a_dump, and more: a dump served live holds the goroutine writing
-// it (runtime/pprof.writeGoroutineStacks), which the runtime prints first.
-// An HTML page, an empty or random body, or a dump that turned to garbage
-// all fail this: never a "clean" made of nothing.
+// why_not_a_dump, and more, for what pprof served: it is mostly records
+// (an answer is the dump alone, no log around it), and holds the goroutine
+// writing it (runtime/pprof.writeGoroutineStacks), which the runtime prints
+// first. An HTML page, an empty or random body, or a dump that turned to
+// garbage all fail this: never a "clean" made of nothing.
 std::string why_not_a_live_dump(const Snapshot& dump);
 
 // Why `after` cannot come from the runtime that served `baseline`, or empty

@@ -139,6 +139,17 @@ struct Snapshot {
   // text, no dump at all.
   std::size_t stray_lines = 0;
   std::size_t stray_bytes = 0;
+  // Of those, the bytes of lines that are not text (control bytes other
+  // than tab, carriage return and escape; NUL): random bytes or a binary
+  // file, never the log lines a crash is found among.
+  std::size_t binary_stray_bytes = 0;
+  // Lines of a record that look like a part of it but cannot be read: a
+  // location with no line number, a number past what Go ever writes (a
+  // line past 2^31, minutes past 2^31). What they would have said is left
+  // out of the record (a frame keeps its function, with no file and line
+  // 0), counted here, the first kept as it stood, interned in `names`.
+  std::size_t unreadable_lines = 0;
+  std::string_view first_unreadable_line;
   // Every record read: goroutines.size(), or as many as were handed to a
   // DumpReader's RecordHandler (then `goroutines` is empty).
   std::size_t records_read = 0;
