@@ -371,11 +371,7 @@ ExitCode snapshot(const SnapshotOptions& options) {
   // Read as it is saved, records handed over and dropped: what is no dump
   // (an HTML page, random bytes) replaces nothing.
   bool writer_seen = false;
-  DumpReader reader([&](const Goroutine& g) {
-    writer_seen = writer_seen || std::any_of(g.frames.begin(), g.frames.end(), [](const Frame& f) {
-      return f.function == "runtime/pprof.writeGoroutineStacks";
-    });
-  });
+  DumpReader reader([&](const Goroutine& g) { writer_seen = writer_seen || writes_the_dump(g); });
   const bool cut = read_source(options.url, options.fetch, [&](std::string_view chunk) {
     out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     reader.feed(chunk);
@@ -383,10 +379,7 @@ ExitCode snapshot(const SnapshotOptions& options) {
   });
   out.close();
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}", options.output));
-  const Snapshot read = reader.finish(cut);
-  std::string why = why_not_a_dump(read);
-  if (why.empty() && !writer_seen) why = "it lacks the goroutine that writes a dump (runtime/pprof.writeGoroutineStacks)";
-  if (!why.empty()) {
+  if (const std::string why = why_not_a_live_dump(reader.finish(cut), writer_seen); !why.empty()) {
     throw Error(ErrorKind::not_a_dump,
                 fmt::format("{}{} answered 200 but is not a goroutine dump: {}; {} was left as it was; is {} the "
                             "program's pprof address?",

@@ -192,19 +192,25 @@ std::string why_not_a_dump(const Snapshot& dump) {
   return {};
 }
 
-std::string why_not_a_live_dump(const Snapshot& dump) {
-  if (std::string why = why_not_a_dump(dump); !why.empty()) return why;
+bool writes_the_dump(const Goroutine& g) {
+  return std::any_of(g.frames.begin(), g.frames.end(),
+                     [](const Frame& f) { return f.function == "runtime/pprof.writeGoroutineStacks"; });
+}
+
+std::string why_not_a_live_dump(const Snapshot& counts, bool writer_seen) {
+  if (std::string why = why_not_a_dump(counts); !why.empty()) return why;
   // pprof answers with the dump alone: text around it is a proxy or a
   // server that went wrong (a log around a crash is a file's, not an answer's).
-  if (dump.stray_bytes * 2 > dump.bytes) {
-    return fmt::format("most of it is not goroutine records ({} of {} bytes are not)", dump.stray_bytes, dump.bytes);
+  if (counts.stray_bytes * 2 > counts.bytes) {
+    return fmt::format("most of it is not goroutine records ({} of {} bytes are not)", counts.stray_bytes,
+                       counts.bytes);
   }
-  const bool writer = std::any_of(dump.goroutines.begin(), dump.goroutines.end(), [](const Goroutine& g) {
-    return std::any_of(g.frames.begin(), g.frames.end(),
-                       [](const Frame& f) { return f.function == "runtime/pprof.writeGoroutineStacks"; });
-  });
-  if (!writer) return "it lacks the goroutine that writes a dump (runtime/pprof.writeGoroutineStacks)";
+  if (!writer_seen) return "it lacks the goroutine that writes a dump (runtime/pprof.writeGoroutineStacks)";
   return {};
+}
+
+std::string why_not_a_live_dump(const Snapshot& dump) {
+  return why_not_a_live_dump(dump, std::any_of(dump.goroutines.begin(), dump.goroutines.end(), writes_the_dump));
 }
 
 const Ignore* rule_matching_everything(std::span<const Ignore> rules, const Snapshot& dump) {

@@ -66,6 +66,11 @@ std::string why_not_a_dump(const Snapshot& dump);
 // first. An HTML page, an empty or random body, or a dump that turned to
 // garbage all fail this: never a "clean" made of nothing.
 std::string why_not_a_live_dump(const Snapshot& dump);
+// The same for a dump read as a stream (records handed over, not kept):
+// `writer_seen` says whether a record was the dump's writer.
+std::string why_not_a_live_dump(const Snapshot& counts, bool writer_seen);
+// Whether `g` is the goroutine writing the dump it stands in. O(frames).
+bool writes_the_dump(const Goroutine& g);
 
 // Why `after` cannot come from the runtime that served `baseline`, or empty
 // when nothing says so: goroutine 1 (main.main, which lives as long as the
