@@ -55,8 +55,9 @@ ExitCode diff(const DiffOptions& options) {
       options.idle_connections_are_leaks};
   const Baseline baseline(load_whole_dump(options.before, options.fetch));
   if (!options.allow_ignore_all) {
-    if (const Ignore* rule = rule_matching_everything(rules.ignores, baseline.snapshot())) {
-      throw Error(ErrorKind::bad_rule, why_rule_matches_everything(*rule, baseline.snapshot(), "--allow-ignore-all"));
+    const std::string why = why_a_rule_ignores_everything(rules.ignores, baseline.snapshot(), "--allow-ignore-all");
+    if (!why.empty()) {
+      throw Error(ErrorKind::bad_rule, why);
     }
   }
   const Snapshot after = load_whole_dump(options.after, options.fetch);

@@ -80,9 +80,10 @@ Baseline Checker::baseline() const {
     if (options_.quiet_timeout > std::chrono::milliseconds::zero()) counts = this->counts();
   }
   if (!options_.allow_ignore_all) {
-    if (const Ignore* rule = rule_matching_everything(options_.ignores, snapshot)) {
-      throw Error(ErrorKind::bad_rule,
-                  why_rule_matches_everything(*rule, snapshot, "--allow-ignore-all (CheckOptions::allow_ignore_all)"));
+    const std::string why = why_a_rule_ignores_everything(options_.ignores, snapshot,
+                                                          "--allow-ignore-all (CheckOptions::allow_ignore_all)");
+    if (!why.empty()) {
+      throw Error(ErrorKind::bad_rule, why);
     }
   }
   Baseline baseline(std::move(snapshot), std::move(counts));

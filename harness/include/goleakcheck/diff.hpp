@@ -115,16 +115,14 @@ struct CountDisagreement {
 // O((n + s) log s) for n records and s stacks.
 CountDisagreement compare_dump_with_profile(const Snapshot& dump, const Profile& profile);
 
-// The first of the user's `rules` (defaults left out) that matches every
-// goroutine of `dump` but the dump request's own, when those stand at two
-// innermost functions or more: a rule that ignores a whole program
-// ("any: regex:", "blocked-at-least: 0") would ignore any leak too, and
-// turn it into a quiet "clean". nullptr when none does. O(rules x n).
-const Ignore* rule_matching_everything(std::span<const Ignore> rules, const Snapshot& dump);
-
-// The error for such a rule, saying how to keep it when it is meant:
-// `override` names the option ("--allow-ignore-all").
-std::string why_rule_matches_everything(const Ignore& rule, const Snapshot& dump, std::string_view override);
+// Why one of the user's `rules` (defaults left out) is refused, or empty:
+// it matches every goroutine of `dump` but the dump request's own, where
+// those stand at two innermost functions or more. A rule that ignores a
+// whole program ("any: regex:", "blocked-at-least: 0") would ignore any
+// leak too, and turn it into a quiet "clean". `override` names the option
+// that keeps it ("--allow-ignore-all"). O(rules x n).
+std::string why_a_rule_ignores_everything(std::span<const Ignore> rules, const Snapshot& dump,
+                                          std::string_view override);
 
 // How new goroutines are told apart: the rules in force (rules_in_force),
 // tried in order, and whether idle connections count as leaks.
