@@ -175,6 +175,44 @@ std::optional<Snapshot> Checker::proof_snapshot(std::chrono::milliseconds deadli
 
 namespace {
 
+// Counts cut off as well as the dump are no evidence: what they miss may
+// be the leak. `which` is "baseline" or "after-scenario".
+void require_whole(const Profile& profile, std::string_view which, const Endpoint& endpoint) {
+  if (!profile.truncated) return;
+  throw Error(ErrorKind::incomplete,
+              fmt::format("the {} debug=1 profile of {} was cut off too ({} of {} goroutines counted), and the dump "
+                          "was: neither can show every goroutine, so there is nothing to judge on; check what stands "
+                          "between goleakcheck and the program",
+                          which, endpoint.url(), profile.counted(),
+                          profile.total ? std::to_string(*profile.total) : std::string("an unknown number")));
+}
+
+}  // namespace
+
+// The verdict's dump, checked two ways before it is judged: a fresh runtime
+// behind the same pid, or a dump that lost records (with a correct length,
+// or none), would pass for "no new goroutine".
+std::optional<Profile> Checker::cross_check(const Snapshot& after, const Baseline& baseline, int& failures) const {
+  if (std::string why = why_runtime_changed(after, baseline); !why.empty()) {
+    throw Error(ErrorKind::not_our_program,
+                fmt::format("the program at {} changed during the check: {}; check it again", endpoint().url(), why));
+  }
+  Profile counted = counts();
+  const CountDisagreement disagreement = compare_dump_with_profile(after, counted);
+  if (disagreement.agree()) return counted;
+  if (++failures < kCrossCheckTries) {
+    std::this_thread::sleep_for(kFirstPause);
+    return std::nullopt;
+  }
+  throw Error(ErrorKind::incomplete,
+              fmt::format("the goroutine dumps of {} disagree with its goroutine counts {} times in a row: {}; one of "
+                          "the answers lost goroutines (a proxy or a broken server between?), so no verdict can rest "
+                          "on them",
+                          endpoint().url(), kCrossCheckTries, disagreement.describe()));
+}
+
+namespace {
+
 // What the report says of the runtime's proof, once the leaks are known.
 std::string describe_proof(const LeakReport& report) {
   const auto proven = static_cast<std::size_t>(std::count_if(
@@ -252,27 +290,9 @@ LeakReport Checker::check(const Baseline& baseline) const {
         for (const Goroutine* g : *seen) first_seen.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
       }
       if (!last) return false;
-      // Checked two ways before it is judged: a fresh runtime behind the
-      // same pid, or a dump that lost records (with a correct length, or
-      // none), would pass for "no new goroutine".
-      if (std::string why = why_runtime_changed(*after, baseline); !why.empty()) {
-        throw Error(ErrorKind::not_our_program,
-                    fmt::format("the program at {} changed during the check: {}; check it again", endpoint().url(), why));
-      }
-      Profile counted = counts();
-      if (const CountDisagreement disagreement = compare_dump_with_profile(*after, counted); !disagreement.agree()) {
-        // A program still changing: look again, a moment later.
-        if (++cross_check_failures < kCrossCheckTries) {
-          std::this_thread::sleep_for(kFirstPause);
-          return false;
-        }
-        throw Error(ErrorKind::incomplete,
-                    fmt::format("the goroutine dumps of {} disagree with its goroutine counts {} times in a row: {}; "
-                                "one of the answers lost goroutines (a proxy or a broken server between?), so no "
-                                "verdict can rest on them",
-                                endpoint().url(), kCrossCheckTries, disagreement.describe()));
-      }
-      cross_checked = std::move(counted);
+      std::optional<Profile> counted = cross_check(*after, baseline, cross_check_failures);
+      if (!counted) return false;  // a program still changing: look again
+      cross_checked = std::move(*counted);
       // Out of time with goroutines still blocked: a leak is one seen to
       // stay. One that started after the scenario and was first seen only
       // just now (a program's per-tick worker, say) has not been given the
@@ -299,23 +319,13 @@ LeakReport Checker::check(const Baseline& baseline) const {
   }
   if (compare_by_counts) {
     // Counts per stack, until no stack has more goroutines than before.
-    // Counts cut off too are no evidence: what they miss may be the leak.
-    const auto require_whole = [&](const Profile& profile, std::string_view which) {
-      if (!profile.truncated) return;
-      throw Error(ErrorKind::incomplete,
-                  fmt::format("the {} debug=1 profile of {} was cut off too ({} of {} goroutines counted), and the "
-                              "dump was: neither can show every goroutine, so there is nothing to judge on; check "
-                              "what stands between goleakcheck and the program",
-                              which, endpoint().url(), profile.counted(),
-                              profile.total ? std::to_string(*profile.total) : std::string("an unknown number")));
-    };
-    require_whole(baseline.counts(), "baseline");
+    require_whole(baseline.counts(), "baseline", endpoint());
     detail::settle(backoff, poll_time, [&] {
       const auto poll_start = Clock::now();
       const Profile after = counts();
       poll_time = Clock::now() - poll_start;
       ++report.snapshots;
-      require_whole(after, "after-scenario");
+      require_whole(after, "after-scenario", endpoint());
       std::vector<StackGrowth> grown = reported_growth(baseline.counts(), after, rules_);
       const bool last = grown.empty() || !backoff.has_room_for(poll_time);
       if (last) {

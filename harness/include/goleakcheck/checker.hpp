@@ -139,6 +139,11 @@ class Checker {
   // leaks are marked, or nullopt (with `why` set) when the program does not
   // serve the profile or took too long.
   std::optional<Snapshot> proof_snapshot(std::chrono::milliseconds deadline, std::string& why) const;
+  // The last poll's dump checked against the baseline's runtime and a
+  // debug=1 profile taken now: that profile when they agree, nullopt when
+  // they disagree (`failures` counts it; poll again), and Error after the
+  // last try.
+  std::optional<Profile> cross_check(const Snapshot& after, const Baseline& baseline, int& failures) const;
 
   CheckOptions options_;
   TriageRules rules_;  // options_' rules in force, combined once
