@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "dump_parts.hpp"
+#include "on_error.hpp"
 #include "goleakcheck/diff.hpp"
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/error.hpp"
@@ -241,13 +241,9 @@ void write_json_in_pieces(const std::string& path, std::uint64_t size) {
   // On an error, what was printed is closed into a whole array: stdout
   // holds nothing, or valid JSON (records reach it only whole).
   std::atomic<bool> opened_on_stdout = false;
-  struct CloseArrayOnError {
-    const std::atomic<bool>& opened;
-    const int exceptions = std::uncaught_exceptions();
-    ~CloseArrayOnError() {
-      if (std::uncaught_exceptions() > exceptions && opened) std::cout << "\n]\n" << std::flush;
-    }
-  } close_on_error{opened_on_stdout};
+  const OnError close_array([&] {
+    if (opened_on_stdout) std::cout << "\n]\n" << std::flush;
+  });
   for_each_piece_at_once(cuts.size(), [&](std::size_t i) {
     const bool last = i + 1 == cuts.size();
     // The first piece opens the array with its first record, so that input
@@ -303,13 +299,9 @@ ExitCode parse(const ParseOptions& options) {
   std::optional<GoroutineJsonStream> json_records;
   // On an error after the array was opened, it is closed: stdout holds
   // nothing, or valid JSON.
-  struct CloseArrayOnError {
-    std::optional<GoroutineJsonStream>& records;
-    const int exceptions = std::uncaught_exceptions();
-    ~CloseArrayOnError() {
-      if (std::uncaught_exceptions() > exceptions && records) records->finish();
-    }
-  } close_on_error{json_records};
+  const OnError close_array([&] {
+    if (json_records) json_records->finish();
+  });
   std::vector<Piece> whole(1);
   DumpReader dump = whole[0].reader([&](const Goroutine& g) {
     if (json) {

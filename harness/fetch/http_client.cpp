@@ -206,7 +206,7 @@ void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
     if (detail::looks_like_tls(answer.head)) {
       throw Error(ErrorKind::no_pprof,
                   fmt::format("{}/debug/pprof/ answered HTTP {}: {}", endpoint.url(), answer.status,
-                              detail::describe_other_protocol(endpoint, std::chrono::milliseconds(500))));
+                              detail::tls_only_advice()));
     }
     throw Error(ErrorKind::no_pprof,
                 fmt::format("{}/debug/pprof/ answered HTTP {}: the program serves HTTP but not pprof; register "

@@ -36,6 +36,11 @@ std::string exchange(const Endpoint& endpoint, std::string_view request, std::ch
 
 }  // namespace
 
+std::string_view tls_only_advice() {
+  return "it serves HTTPS (TLS), and goleakcheck reads pprof over plain HTTP on loopback: serve net/http/pprof on a "
+         "plain-HTTP loopback listener of its own";
+}
+
 bool looks_like_tls(std::string_view answer) {
   return answer.starts_with("\x15\x03") || answer.find("HTTP request to an HTTPS server") != std::string_view::npos;
 }
@@ -43,10 +48,7 @@ bool looks_like_tls(std::string_view answer) {
 std::string describe_other_protocol(const Endpoint& endpoint, std::chrono::milliseconds timeout) {
   const std::string http1 =
       exchange(endpoint, "GET /debug/pprof/ HTTP/1.1\r\nHost: " + endpoint.address() + "\r\n\r\n", timeout);
-  if (looks_like_tls(http1)) {
-    return "it serves HTTPS (TLS), and goleakcheck reads pprof over plain HTTP on loopback: serve net/http/pprof on "
-           "a plain-HTTP loopback listener of its own";
-  }
+  if (looks_like_tls(http1)) return std::string(tls_only_advice());
   if (http1.starts_with("HTTP/")) return {};
   // The HTTP/2 client preface and an empty SETTINGS frame: a server that
   // speaks HTTP/2 answers with a SETTINGS frame of its own (type 4).

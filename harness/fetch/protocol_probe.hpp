@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "goleakcheck/endpoint.hpp"
 
@@ -16,6 +17,9 @@ namespace goleakcheck::detail {
 // "speaks HTTP/2 without TLS (h2c) only …", or empty when nothing is
 // recognised (or nothing listens). Takes at most about 2 x `timeout`.
 std::string describe_other_protocol(const Endpoint& endpoint, std::chrono::milliseconds timeout);
+
+// What to say of a port that serves HTTPS (TLS).
+std::string_view tls_only_advice();
 
 // Whether the start of an answer to HTTP/1.1 is a TLS server's: a TLS
 // record (an alert, 0x15 0x03), or Go's own "Client sent an HTTP request
