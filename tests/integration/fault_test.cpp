@@ -113,19 +113,13 @@ TEST(Faults, AHugeAnswerIsCappedAndIsNoDump) {
   expect_not_a_dump(r, "starting '\\x00\\x00");
 }
 
-std::filesystem::path write_temp(const std::string& name, const std::string& content) {
-  const auto path = std::filesystem::temp_directory_path() / (name + "." + std::to_string(::getpid()));
-  std::ofstream(path, std::ios::binary) << content;
-  return path;
-}
-
 TEST(Faults, ParseOfAFileThatIsNoDumpExitsTwo) {
   std::string noise(std::size_t{16} << 20, '\0');  // large enough to be read in pieces too
   std::mt19937 random(7);
   for (char& c : noise) c = static_cast<char>(random() % 255 + 1);
   for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
            {"empty", ""}, {"html", "<!DOCTYPE html><html></html>\n"}, {"noise", noise}}) {
-    const auto path = write_temp("goleakcheck-not-a-dump-" + name, content);
+    const auto path = test::write_temp("goleakcheck-not-a-dump-" + name, content);
     const test::CliResult r = test::run_cli({"parse", path.string()});
     std::filesystem::remove(path);
     EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;
@@ -145,7 +139,7 @@ TEST(Faults, ParseOfAFileThatIsNoDumpExitsTwo) {
 // Names that are not UTF-8 (a program built under such a path): the JSON
 // of every record stays valid, with U+FFFD in their place.
 TEST(Faults, BytesThatAreNotUtf8KeepTheJsonValid) {
-  const auto path = write_temp("goleakcheck-not-utf8",
+  const auto path = test::write_temp("goleakcheck-not-utf8",
                                "goroutine 1 [chan send]:\nmain.f()\n\t/home/\xff\xfe/main.go:3 +0x1\n");
   const test::CliResult r = test::run_cli({"parse", path.string(), "--format", "json"});
   std::filesystem::remove(path);

@@ -20,18 +20,12 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::filesystem::path write_temp(const std::string& name, const std::string& content) {
-  const auto path = std::filesystem::temp_directory_path() / (name + "." + std::to_string(::getpid()));
-  std::ofstream(path, std::ios::binary) << content;
-  return path;
-}
-
 std::string captured() { return test::read_file(test::fixture("releases/go1.26/goroutine.debug2.txt")); }
 
 TEST(HandedOver, ACrashInsideALogIsReadWithANote) {
   std::string log;
   for (int i = 0; i < 3000; ++i) log += "I1201 10:00:00.000000 server.go:42] request " + std::to_string(i) + " done\n";
-  const auto path = write_temp("goleakcheck-crash-in-log", log + captured() + log);
+  const auto path = test::write_temp("goleakcheck-crash-in-log", log + captured() + log);
   const test::CliResult r = test::run_cli({"parse", path.string(), "--format", "json"});
   std::filesystem::remove(path);
   ASSERT_EQ(r.exit_code, 0) << r.err;  // was 2, every goroutine lost
@@ -58,7 +52,7 @@ TEST(HandedOver, JsonOnStdoutIsValidOnEveryErrorPath) {
       {"large-in-pieces", many + junk(many.size() + (1 << 20))},  // past 8 MiB: read by every core
   };
   for (const auto& [name, content] : inputs) {
-    const auto path = write_temp("goleakcheck-json-error-" + name, content);
+    const auto path = test::write_temp("goleakcheck-json-error-" + name, content);
     const test::CliResult r = test::run_cli({"parse", path.string(), "--format", "json"});
     std::filesystem::remove(path);
     EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;

@@ -1,5 +1,7 @@
 #include "source_marker.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -22,6 +24,12 @@ std::string read_file(const std::filesystem::path& file) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+std::filesystem::path write_temp(const std::string& name, const std::string& content) {
+  const auto path = std::filesystem::temp_directory_path() / (name + "." + std::to_string(::getpid()));
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
 }
 
 }  // namespace goleakcheck::test

@@ -13,6 +13,10 @@ int marker_line(const std::filesystem::path& file, std::string_view name);
 
 std::string read_file(const std::filesystem::path& file);
 
+// Writes `content` to "<name>.<pid>" in the temporary directory and returns
+// its path; the caller removes it.
+std::filesystem::path write_temp(const std::string& name, const std::string& content);
+
 inline std::filesystem::path fixture(std::string_view name) {
   return std::filesystem::path(GOLEAKCHECK_FIXTURES_DIR) / name;
 }
