@@ -16,7 +16,12 @@
 //     and /late-block, one that works a while and then blocks (linger.go);
 //   - /publish-per-call: a library's client made per request and never
 //     closed; the library is vendored, so its frames are not yours
-//     (subscribe.go).
+//     (subscribe.go);
+//   - /rpc: a shared RPC client dialled on first use to the service's own
+//     RPC server, both ends with goroutines per connection as grpc-go's
+//     (keepalive included), and /rpc-per-call, a client dialled per request
+//     and never closed; /request: a reply subscription a shared pubsub
+//     connection makes on its first request, as nats.go's (rpc.go).
 //
 // pprof and the API share one loopback listener (-addr), which serves
 // HTTP/1.1 and unencrypted HTTP/2 (h2c).
@@ -33,6 +38,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"example.com/pubsub"
 )
 
 func main() {
@@ -57,7 +64,12 @@ func main() {
 	mux.HandleFunc("/linger", linger)
 	mux.HandleFunc("/late-block", lateBlock)
 	mux.HandleFunc("/publish-per-call", publishPerCall)
+	mux.HandleFunc("/rpc", sharedRPCCall)
+	mux.HandleFunc("/rpc-per-call", rpcPerCall)
+	mux.HandleFunc("/request", request)
 
+	startRPCServer()
+	natsConn = pubsub.Connect()
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatalf("realservice: %v", err)

@@ -109,9 +109,16 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
   run->add_option("--warmup", options.warmup, "run the scenario N times before the baseline (singletons, pools, "
                                               "lazily created clients)")
       ->check(whole_number_from(0));
-  run->add_option("--repeat", options.repeat, "run the scenario N times after the baseline; from 2 on, groups that "
-                                              "grow with the runs fail and groups that stay flat do not")
-      ->check(whole_number_from(1));
+  CLI::Option* repeat =
+      run->add_option("--repeat", options.repeat,
+                      "run the scenario N times after the baseline; from 2 on, groups that grow with the runs fail "
+                      "and groups that stay flat do not (default: once, and 3 more times after a new baseline "
+                      "when the first run leaves goroutines the Go runtime did not prove leaked)")
+          ->check(whole_number_from(1));
+  run->add_flag("--scenario-once", options.scenario_once,
+                "run the scenario once, judged by the settle time alone (for a scenario that cannot run twice; "
+                "--repeat 1)")
+      ->excludes(repeat);
   run->add_option("--module", options.modules,
                   "your code's packages (import path prefixes, e.g. example.com/shop, main): reports lead to their "
                   "frames; by default, any frame outside the Go root, the module cache and vendor/ (repeatable)")
@@ -150,8 +157,8 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
       throw CLI::ValidationError(launching ? "give either PROGRAM after -- or --attach URL, not both"
                                            : "give PROGRAM after -- or --attach URL");
     }
-    if (options.scenario.empty() && (options.warmup > 0 || options.repeat > 1)) {
-      throw CLI::ValidationError("--warmup and --repeat run the --scenario: give one");
+    if (options.scenario.empty() && (options.warmup > 0 || options.repeat.value_or(1) > 1 || options.scenario_once)) {
+      throw CLI::ValidationError("--warmup, --repeat and --scenario-once run the --scenario: give one");
     }
   });
 }

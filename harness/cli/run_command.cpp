@@ -37,6 +37,9 @@ ExitCode check_and_report(const RunOptions& options, const std::vector<ReportTar
   check_options.user_code.modules = options.modules;
   check_options.warmup = options.warmup;
   check_options.repeat = options.repeat;
+  // Without a scenario there is nothing to run again; a scenario that
+  // cannot run twice says so.
+  if (options.scenario.empty() || options.scenario_once) check_options.repeat = 1;
 
   // The program, when we launch one, is declared first so that it is
   // stopped last, after everything that talks to it.

@@ -27,7 +27,8 @@ struct RunOptions {
   std::vector<std::string> modules;  // --module: the user's packages
   int traceback_ancestors = 20;
   int warmup = 0;
-  int repeat = 1;
+  std::optional<int> repeat;  // unset: the check decides (CheckOptions::repeat)
+  bool scenario_once = false;  // --scenario-once: repeat 1
   FetchLimits fetch;  // per snapshot: --snapshot-timeout
   std::vector<std::string> ignore_rules;  // --ignore, repeatable
   std::vector<std::string> ignore_files;  // --ignore-file, repeatable

@@ -31,13 +31,15 @@ LeakGuard::LeakGuard(Checker checker, std::function<void()> scenario)
 
 Baseline LeakGuard::warm_up_and_take_baseline(const Checker& checker, const std::function<void()>& scenario) {
   const CheckOptions& options = checker.options();
-  if (!scenario && (options.warmup != 0 || options.repeat != 1)) {
+  if (!scenario && (options.warmup != 0 || options.repeat.value_or(1) != 1)) {
     throw Error(ErrorKind::usage, "a LeakGuard without a scenario cannot run one: give it the scenario to warm up "
-                                  "with and repeat, or leave warmup at 0 and repeat at 1");
+                                  "with and repeat, or leave warmup at 0 and repeat unset or 1");
   }
   if (options.warmup < 0) throw Error(ErrorKind::usage, "CheckOptions::warmup cannot be negative");
   for (int run = 0; run < options.warmup; ++run) scenario();
-  return checker.baseline();
+  // With its scenario and no repeat given, the check can run it again and
+  // take a quiet baseline then, only when the first run needs it.
+  return scenario && !options.repeat ? checker.baseline_at_once() : checker.baseline();
 }
 
 LeakReport LeakGuard::check() const {

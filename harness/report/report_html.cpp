@@ -123,6 +123,9 @@ void write_html(std::ostream& out, const LeakReport& report) {
     }
     out << "</table>\n";
   }
+  if (!report.verdict_basis.empty()) {
+    out << "<p class=\"note\">verdict: " << html(report.verdict_basis) << "</p>\n";
+  }
   if (report.runs >= 2) {
     out << fmt::format("<h2>{} runs</h2>\n<table class=\"growth\"><tr><th></th><th>counts after each run</th>"
                        "<th>judged</th><th>at</th></tr>\n",

@@ -381,6 +381,9 @@ void write_json(std::ostream& out, const LeakReport& report) {
   w.end_array();
   w.field("runs", report.runs);
   w.field("warmup_runs", report.warmup_runs);
+  w.field("automatic_runs", report.automatic_runs);
+  w.key("verdict_basis");
+  w.string_or_null(report.verdict_basis);
   w.key("growth");
   w.start_array();
   for (const GroupGrowth& g : report.growth) {

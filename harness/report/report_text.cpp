@@ -328,6 +328,7 @@ void write_runs(Out out, const LeakReport& report) {
 }
 
 void write_notes(Out out, const LeakReport& report) {
+  if (!report.verdict_basis.empty()) fmt::format_to(out, "note: verdict: {}\n", report.verdict_basis);
   if (report.first_seen_last > 0) {
     fmt::format_to(out, "note: {} first seen just before the settle time ran out, started after the scenario: not judged\n",
                    plural(report.first_seen_last, "new blocked goroutine", "new blocked goroutines"));

@@ -25,7 +25,7 @@ std::string describe_wait(Clock::duration waited) {
 // show the same goroutines or `timeout` has passed since `start`. Returns
 // why the program was not quiet, or empty; `last` is the last fetch.
 template <class Taken, class Fetch>
-std::string wait_for_quiet(Taken& last, Fetch&& fetch, const CheckOptions& options, Clock::time_point start) {
+std::string wait_until_quiet(Taken& last, Fetch&& fetch, const CheckOptions& options, Clock::time_point start) {
   if (options.quiet_timeout <= std::chrono::milliseconds::zero()) return {};
   const Clock::time_point deadline = start + options.quiet_timeout;
   while (true) {
@@ -46,7 +46,13 @@ std::string wait_for_quiet(Taken& last, Fetch&& fetch, const CheckOptions& optio
 
 }  // namespace
 
-Baseline Checker::baseline() const {
+Baseline Checker::baseline() const { return take_baseline(true); }
+
+Baseline Checker::baseline_at_once() const { return take_baseline(false); }
+
+Baseline Checker::take_baseline(bool wait_for_quiet) const {
+  CheckOptions options = options_;
+  if (!wait_for_quiet) options.quiet_timeout = std::chrono::milliseconds::zero();
   const auto start = Clock::now();
   // Who serves, so that a check sees a restart. A launched program's death
   // is seen by check_alive, but not an exec of itself: same pid, a fresh
@@ -63,7 +69,7 @@ Baseline Checker::baseline() const {
   std::string not_quiet;
   std::string dump_skipped;
   if (least >= cap) {
-    not_quiet = wait_for_quiet(counts, [&] { return this->counts(); }, options_, start);
+    not_quiet = wait_until_quiet(counts, [&] { return this->counts(); }, options, start);
     snapshot.truncated = true;  // no dump: ids cannot be compared
     dump_skipped = fmt::format(
         "the baseline's {} goroutines need at least {} as a debug=2 dump, past {}, so no dump was taken and "
@@ -74,10 +80,10 @@ Baseline Checker::baseline() const {
                                : fmt::format("the size cap of {} bytes (CheckOptions::fetch.max_bytes)", cap));
   } else {
     snapshot = this->snapshot();
-    not_quiet = wait_for_quiet(snapshot, [&] { return this->snapshot(); }, options_, start);
+    not_quiet = wait_until_quiet(snapshot, [&] { return this->snapshot(); }, options, start);
     // The counts are what a check falls back to when an after-dump is cut;
     // taken again when the wait for quiet took more dumps.
-    if (options_.quiet_timeout > std::chrono::milliseconds::zero()) counts = this->counts();
+    if (options.quiet_timeout > std::chrono::milliseconds::zero()) counts = this->counts();
   }
   if (!options_.allow_ignore_all) {
     const std::string why = why_a_rule_ignores_everything(options_.ignores, snapshot,

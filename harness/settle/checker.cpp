@@ -227,7 +227,27 @@ std::string describe_proof(const LeakReport& report) {
 
 }  // namespace
 
-LeakReport Checker::check(const Baseline& baseline) const {
+LeakReport Checker::check(const Baseline& baseline) const { return *judge(baseline, false); }
+
+namespace {
+
+// The new goroutines a deferred first run leaves to the runs after it, by
+// id, sorted: idle connections, and blocked ones that `stays` (those a
+// verdict would judge).
+template <class Stays>
+std::vector<std::uint64_t> left_for_more_runs(const NewGoroutines& sorted, Stays&& stays) {
+  std::vector<std::uint64_t> ids;
+  for (const Goroutine* g : sorted.blocked) {
+    if (stays(*g)) ids.push_back(g->id);
+  }
+  for (const Goroutine* g : sorted.idle_connections) ids.push_back(g->id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defer) const {
   const auto start = Clock::now();
   detail::Backoff backoff(options_.settle, kFirstPause, kLongestPause);
   Clock::duration poll_time{};
@@ -255,6 +275,8 @@ LeakReport Checker::check(const Baseline& baseline) const {
     std::vector<std::uint64_t> proven;        // sorted
     std::unordered_map<std::uint64_t, Clock::time_point> first_seen;  // new ones, by id
     int cross_check_failures = 0;
+    std::vector<std::uint64_t> left_last_poll;  // may_defer: what the last poll left for more runs
+    bool deferred = false;
     const auto proof_deadline = std::min(options_.proof_timeout, options_.fetch.deadline);
     detail::settle(backoff, poll_time, [&] {
       const auto poll_start = Clock::now();
@@ -289,6 +311,30 @@ LeakReport Checker::check(const Baseline& baseline) const {
       for (const auto* seen : {&sorted.blocked, &sorted.active}) {
         for (const Goroutine* g : *seen) first_seen.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
       }
+      // A first run that leaves goroutines the runtime did not prove (or
+      // idle connections, which may grow) is no verdict yet: once they stop
+      // changing, the caller runs the scenario again and judges by growth.
+      // Running ones are waited for, and sleepers for half the settle time:
+      // they usually end soon (a periodic worker sleeps for ever, though).
+      // Only goroutines that stay count: the first poll's, and later ones
+      // seen for a while (not a never-quiet program's per-tick work).
+      const auto stayed_since = seen_at - std::min<Clock::duration>(options_.settle / 2, kLeastStay);
+      std::vector<std::uint64_t> left =
+          may_defer && !all_proven ? left_for_more_runs(sorted, [&](const Goroutine& g) {
+            return first_seen.at(g.id) <= stayed_since;
+          })
+                                   : std::vector<std::uint64_t>{};
+      if (!left.empty()) {
+        const bool sleepers_waited = seen_at - start >= options_.settle / 2;
+        const bool moving = !sorted.active.empty() ||
+                            (!sleepers_waited && std::any_of(sorted.blocked.begin(), sorted.blocked.end(),
+                                                             [](const Goroutine* g) { return g->state == "sleep"; }));
+        const bool stopped_changing = !moving && left == left_last_poll;
+        left_last_poll = std::move(left);
+        deferred = stopped_changing || !backoff.has_room_for(poll_time);
+        return deferred;
+      }
+      left_last_poll.clear();
       if (!last) return false;
       std::optional<Profile> counted = cross_check(*after, baseline, cross_check_failures);
       if (!counted) return false;  // a program still changing: look again
@@ -300,7 +346,6 @@ LeakReport Checker::check(const Baseline& baseline) const {
       // no wait.
       NewGoroutines judged = sorted;
       if (!all_proven) {
-        const auto stayed_since = seen_at - std::min<Clock::duration>(options_.settle / 2, kLeastStay);
         std::erase_if(judged.blocked, [&](const Goroutine* g) {
           if (g->leaked_marker || first_seen.at(g->id) <= stayed_since) return false;
           ++report.first_seen_last;
@@ -311,6 +356,7 @@ LeakReport Checker::check(const Baseline& baseline) const {
       report.decided_by_proof = all_proven && backoff.has_room_for(poll_time);
       return true;
     });
+    if (deferred) return std::nullopt;
     if (!compare_by_counts) {
       for (Goroutine& g : report.leaks) g.leaked_marker = std::binary_search(proven.begin(), proven.end(), g.id);
       if (ask_proof) report.proof = describe_proof(report);
@@ -338,16 +384,7 @@ LeakReport Checker::check(const Baseline& baseline) const {
   }
   // Goroutine ids start again in a new process: compared with the old
   // one's, they prove nothing. A restart is an error, never a verdict.
-  if (baseline.server && !detail::still_serving(*baseline.server)) {
-    const std::optional<ServerIdentity> now = detail::server_identity(endpoint());
-    const bool same_pid = now && now->pid == baseline.server->pid;
-    throw Error(ErrorKind::not_our_program,
-                fmt::format("the program at {} changed during the check (pid {} when the baseline was taken, {}): it "
-                            "{}, so goroutine ids cannot be compared; check it again",
-                            endpoint().url(), baseline.server->pid,
-                            now ? fmt::format("pid {} now", now->pid) : std::string("none listening now"),
-                            same_pid ? "executed itself anew (a fresh Go runtime behind the same pid)" : "restarted"));
-  }
+  require_same_server(baseline);
   report.groups = group_leaks(report.leaks);
   report.baseline_goroutines = baseline.snapshot().goroutines.size();
   // A cut baseline dump read only some; its profile has the true total.
@@ -356,6 +393,18 @@ LeakReport Checker::check(const Baseline& baseline) const {
   }
   report.elapsed = Clock::now() - start;
   return report;
+}
+
+void Checker::require_same_server(const Baseline& baseline) const {
+  if (!baseline.server || detail::still_serving(*baseline.server)) return;
+  const std::optional<ServerIdentity> now = detail::server_identity(endpoint());
+  const bool same_pid = now && now->pid == baseline.server->pid;
+  throw Error(ErrorKind::not_our_program,
+              fmt::format("the program at {} changed during the check (pid {} when the baseline was taken, {}): it "
+                          "{}, so goroutine ids cannot be compared; check it again",
+                          endpoint().url(), baseline.server->pid,
+                          now ? fmt::format("pid {} now", now->pid) : std::string("none listening now"),
+                          same_pid ? "executed itself anew (a fresh Go runtime behind the same pid)" : "restarted"));
 }
 
 }  // namespace goleakcheck

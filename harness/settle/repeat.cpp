@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -10,6 +12,7 @@
 #include "goleakcheck/checker.hpp"
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/growth.hpp"
+#include "goleakcheck/diff.hpp"
 #include "goleakcheck/report.hpp"
 
 namespace goleakcheck {
@@ -66,11 +69,24 @@ void judge_runs(LeakReport& report, const std::vector<Counts>& earlier_runs) {
 }
 
 void require_valid_runs(const CheckOptions& options) {
-  if (options.warmup < 0 || options.repeat < 1) {
+  if (options.warmup < 0 || (options.repeat && *options.repeat < 1)) {
     throw Error(ErrorKind::usage, fmt::format("a scenario runs at least once after the baseline and never a negative "
                                               "number of times before it (warmup {}, repeat {})",
-                                              options.warmup, options.repeat));
+                                              options.warmup, options.repeat.value_or(0)));
   }
+}
+
+// What decided a report of `runs` runs against one baseline.
+std::string basis_of(const LeakReport& report, int runs, bool repeat_given) {
+  if (runs >= 2) {
+    return fmt::format("{} runs of the scenario after the baseline{}, each group of new goroutines judged by its "
+                       "growth",
+                       runs, repeat_given ? " (as repeat asked)" : "");
+  }
+  const std::string once = repeat_given ? "1 run of the scenario (as repeat asked)" : "1 run of the scenario";
+  if (report.clean()) return once + ": it left no new blocked goroutine";
+  if (report.decided_by_proof) return once + ": the Go runtime proved every new blocked goroutine leaked";
+  return once + ": new goroutines stayed blocked for the settle time";
 }
 
 }  // namespace
@@ -78,13 +94,46 @@ void require_valid_runs(const CheckOptions& options) {
 LeakReport Checker::check_scenario(const std::function<void()>& scenario) const {
   require_valid_runs(options_);
   for (int run = 0; run < options_.warmup; ++run) scenario();
-  return check_runs(baseline(), scenario);
+  return check_runs(options_.repeat ? baseline() : baseline_at_once(), scenario);
 }
 
 LeakReport Checker::check_runs(const Baseline& baseline, const std::function<void()>& scenario) const {
   require_valid_runs(options_);
+  if (options_.repeat) {
+    LeakReport report = judged_runs(baseline, scenario, *options_.repeat);
+    report.warmup_runs = options_.warmup;
+    report.verdict_basis = basis_of(report, *options_.repeat, true);
+    return report;
+  }
+  scenario();
+  if (std::optional<LeakReport> first = judge(baseline, true)) {
+    first->warmup_runs = options_.warmup;
+    first->verdict_basis = basis_of(*first, 1, false);
+    return std::move(*first);
+  }
+  // The first run left goroutines only more runs can judge. Whatever it
+  // made once (a client, a pool, a periodic worker) goes into a baseline
+  // taken after it, once the program is quiet: what start-up was still
+  // doing, too. The runs after it are judged by growth.
+  const Baseline after_first = this->baseline();
+  require_same_server(baseline);
+  if (std::string why = why_runtime_changed(after_first.snapshot(), baseline); !why.empty()) {
+    throw Error(ErrorKind::not_our_program,
+                fmt::format("the program at {} changed during the check: {}; check it again", endpoint().url(), why));
+  }
+  LeakReport report = judged_runs(after_first, scenario, kRunsAfterAWarmup);
+  report.warmup_runs = options_.warmup + 1;
+  report.automatic_runs = true;
+  report.verdict_basis = fmt::format(
+      "{} runs of the scenario: the first left new goroutines the Go runtime did not prove leaked (made once, or "
+      "leaked), so it counted as a warm-up, and the {} after it were judged by growth against a baseline taken then",
+      kRunsAfterAWarmup + 1, kRunsAfterAWarmup);
+  return report;
+}
+
+LeakReport Checker::judged_runs(const Baseline& baseline, const std::function<void()>& scenario, int runs) const {
   std::vector<Counts> earlier_runs;
-  for (int run = 1; run < options_.repeat; ++run) {
+  for (int run = 1; run < runs; ++run) {
     scenario();
     // Right after a run, some of its goroutines are still finishing, some
     // just started, and the caller's own connection may still be closing:
@@ -109,12 +158,10 @@ LeakReport Checker::check_runs(const Baseline& baseline, const std::function<voi
   }
   scenario();
   LeakReport report = check(baseline);
-  report.warmup_runs = options_.warmup;
-  report.runs = options_.repeat;
+  report.runs = runs;
   // Ids compared after every run: judged by growth. (A cut dump leaves the
   // check to counts per stack, where any growth fails.)
-  if (options_.repeat >= 2 && report.ids_not_compared.empty() &&
-      earlier_runs.size() == static_cast<std::size_t>(options_.repeat - 1)) {
+  if (runs >= 2 && report.ids_not_compared.empty() && earlier_runs.size() == static_cast<std::size_t>(runs - 1)) {
     judge_runs(report, earlier_runs);
   }
   return report;

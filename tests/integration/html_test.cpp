@@ -52,9 +52,9 @@ TEST(HtmlReport, RendersGroupsHintsAndFoldedStacksInAHeadlessBrowser) {
 
   const std::string dom = chromium(scratch, page, "--dump-dom");
   // The script ran on the rendered page and counted what it shows.
-  EXPECT_THAT(dom, HasSubstr("id=\"summary\">3 leaked goroutines in 2 groups</p>"));
+  EXPECT_THAT(dom, HasSubstr("id=\"summary\">9 leaked goroutines in 2 groups</p>"));
   EXPECT_THAT(dom, HasSubstr("class=\"verdict leak\""));
-  EXPECT_THAT(dom, HasSubstr("<section class=\"group\" id=\"group-1\" data-count=\"2\" data-state=\"chan send\">"));
+  EXPECT_THAT(dom, HasSubstr("<section class=\"group\" id=\"group-1\" data-count=\"6\" data-state=\"chan send\">"));
   EXPECT_THAT(dom, HasSubstr("data-state=\"sync.Mutex.Lock\""));
   EXPECT_THAT(dom, HasSubstr("data-pattern=\"orphaned_sender\""));
   EXPECT_THAT(dom, HasSubstr("data-pattern=\"lock_never_released\""));

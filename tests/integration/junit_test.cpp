@@ -65,7 +65,7 @@ TEST(Junit, ALeakIsOneFailedTestcaseWithTheReport) {
   const std::string xml = run_with_junit("leak", {"--scenario", hit("/ncast")}, 1);
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"goleakcheck\" tests=\"1\" failures=\"1\" errors=\"0\""));
   EXPECT_THAT(xml, HasSubstr("<testcase classname=\"goleakcheck\" name=\"no goroutine leaks\""));
-  EXPECT_THAT(xml, HasSubstr("<failure message=\"goleakcheck: LEAK: 2 goroutines blocked at 1 place"));
+  EXPECT_THAT(xml, HasSubstr("<failure message=\"goleakcheck: LEAK: 6 goroutines blocked at 1 place"));
   EXPECT_THAT(xml, HasSubstr("main.ncastPattern.func1"));
 }
 
@@ -80,8 +80,8 @@ TEST(Junit, PerGroupGivesEachGroupATestcaseWithAUniqueName) {
   const std::string xml =
       run_with_junit("per-group", {"--junit-per-group", "--scenario", hit("/ncast") + " " + "\"$GOLEAKCHECK_URL/lock\""}, 1);
   EXPECT_THAT(xml, HasSubstr("tests=\"2\" failures=\"2\""));
-  EXPECT_THAT(xml, HasSubstr("name=\"leak #1: 2 goroutines [chan send] at main.ncastPattern.func1"));
-  EXPECT_THAT(xml, HasSubstr("name=\"leak #2: 1 goroutine [sync.Mutex.Lock] at main.(*cache).refresh"));
+  EXPECT_THAT(xml, HasSubstr("name=\"leak #1: 6 goroutines [chan send] at main.ncastPattern.func1"));
+  EXPECT_THAT(xml, HasSubstr("name=\"leak #2: 3 goroutines [sync.Mutex.Lock] at main.(*cache).refresh"));
 }
 
 TEST(Junit, ACheckThatCouldNotBeMadeIsAnError) {

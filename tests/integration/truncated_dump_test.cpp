@@ -30,16 +30,17 @@ class TruncatedDumpTest : public testing::ProgramPerTest<test::LeakyService> {
     return options;
   }
 
-  // Forty goroutines at one stack (one entry in debug=1, forty records in
-  // debug=2), and a size cap that no dump of them fits but the profile
-  // does: counts cut off too would prove nothing.
+  // A hundred goroutines at one stack (one entry in debug=1, a hundred
+  // records in debug=2), and a size cap that no dump of them fits but the
+  // profile does, with room for the stacks of a few goroutines that come
+  // and go: counts cut off too would prove nothing.
   std::size_t cap_past_the_profile_only() {
-    for (int i = 0; i < 20; ++i) test::get(program(), "/ncast");
+    for (int i = 0; i < 50; ++i) test::get(program(), "/ncast");
     std::size_t profile_bytes = 0;
     HttpClient(program().endpoint()).get(kGoroutineProfilePath, FetchLimits{}, [&](std::string_view chunk) {
       profile_bytes += chunk.size();
     });
-    const std::size_t cap = profile_bytes + 1024;
+    const std::size_t cap = profile_bytes + 4096;
     EXPECT_LT(cap, least_dump_bytes(Checker(program().endpoint()).counts()));
     return cap;
   }
@@ -63,7 +64,7 @@ TEST_F(TruncatedDumpTest, ABaselineThatCannotFitIsNeverFetchedAndCountsReportThe
   ASSERT_THAT(report.grown_stacks, SizeIs(1)) << render_text(report);
   const StackGrowth& grown = report.grown_stacks.front();
   EXPECT_EQ(grown.growth(), 6u);
-  EXPECT_EQ(grown.before, 40u);
+  EXPECT_EQ(grown.before, 100u);
   ASSERT_THAT(grown.stack.frames, ::testing::Not(IsEmpty()));
   EXPECT_EQ(grown.stack.frames.front().function, "main.ncastPattern.func1");
   EXPECT_EQ(grown.stack.frames.front().line,
@@ -72,7 +73,7 @@ TEST_F(TruncatedDumpTest, ABaselineThatCannotFitIsNeverFetchedAndCountsReportThe
   const std::string text = render_text(report);
   EXPECT_THAT(text, HasSubstr("goleakcheck: note: the baseline's "));
   EXPECT_THAT(text, HasSubstr("LEAK: 6 goroutines more at 1 stack"));
-  EXPECT_THAT(text, HasSubstr("+6 goroutines with this stack (40 before, 46 after)"));
+  EXPECT_THAT(text, HasSubstr("+6 goroutines with this stack (100 before, 106 after)"));
   EXPECT_THAT(render_json(report), HasSubstr("\"grown_stacks\""));
 }
 

@@ -64,12 +64,29 @@ struct CheckOptions {
   UserCode user_code;
 
   // For check_scenario(): runs of the scenario before the baseline, so that
-  // singletons, caches, pools and lazily created clients are part of it;
-  // and runs after it, with a snapshot after each, judged by growth (see
-  // growth.hpp) when there are two or more.
+  // singletons, caches, pools and lazily created clients are part of it.
   int warmup = 0;
-  int repeat = 1;
+  // For check_scenario() and check_runs(): how often the scenario runs
+  // after the baseline.
+  //  - Unset (the default), the check decides, as an expert would. The
+  //    scenario runs once, after a baseline taken at once. When that run
+  //    leaves no new goroutine, or only ones the Go runtime proves leaked,
+  //    that is the verdict. When it leaves others (blocked goroutines the
+  //    runtime did not prove leaked, or new idle connections: a client, pool
+  //    or worker made on first use, a periodic worker, or a leak), that run
+  //    counts as a warm-up: a quiet baseline is taken after it, and the
+  //    scenario runs kRunsAfterAWarmup more times, judged by growth (see
+  //    growth.hpp). LeakReport::verdict_basis says which it was.
+  //  - 1 runs it once, judged by the settle time alone: for a scenario that
+  //    cannot run twice.
+  //  - N >= 2 runs it N times against the first baseline, judged by growth.
+  std::optional<int> repeat;
 };
+
+// How often an undecided first run is followed by more, judged by growth
+// (CheckOptions::repeat unset): three counts tell a group that grows with
+// every run from one that stays flat.
+inline constexpr int kRunsAfterAWarmup = 3;
 
 class Checker {
  public:
@@ -92,6 +109,13 @@ class Checker {
   // 64 MiB cap) snapshots until the program is quiet or
   // CheckOptions::quiet_timeout passes; see Baseline for what it records.
   Baseline baseline() const;
+
+  // The baseline without waiting for the program to go quiet: for a check
+  // that can run its scenario again (check_runs with CheckOptions::repeat
+  // unset), which takes a quiet baseline later, only when the first run
+  // leaves goroutines that need it. A program still starting up can only
+  // make new goroutines look like leaks, never hide one.
+  Baseline baseline_at_once() const;
 
   // Re-snapshots until no new goroutine remains or the settle time passes,
   // then reports the new blocked ones. When the baseline's or an
@@ -116,17 +140,25 @@ class Checker {
   LeakReport check(const Baseline& baseline) const;
 
   // The whole check of a scenario: runs it CheckOptions::warmup times,
-  // takes the baseline, runs it CheckOptions::repeat times, counting new
-  // goroutines after each run but the last once two snapshots in a row
-  // agree (within the settle time), then check(). With two runs or more, every
-  // group new after the last is judged by its growth (LeakReport::growth).
-  // `scenario` runs on the calling thread; what it throws is passed on.
-  // Throws Error(ErrorKind::usage) for warmup < 0 or repeat < 1, before
-  // running anything.
+  // takes the baseline (at once when CheckOptions::repeat is unset, else
+  // quiet), then check_runs(). `scenario` runs on the calling thread; what
+  // it throws is passed on. Throws Error(ErrorKind::usage) for warmup < 0
+  // or repeat < 1, before running anything.
   LeakReport check_scenario(const std::function<void()>& scenario) const;
 
-  // check_scenario() after its baseline: runs `scenario` CheckOptions::repeat
-  // times since `baseline` was taken, then checks and judges the runs.
+  // check_scenario() after its baseline: runs `scenario` as
+  // CheckOptions::repeat says since `baseline` was taken, then checks and
+  // judges the runs. Runs after the first are each followed by snapshots
+  // until two in a row agree (within the settle time), whose new goroutines
+  // are counted; with two runs or more, every group new after the last is
+  // judged by its growth (LeakReport::growth). An automatic re-baseline
+  // that finds another runtime behind the endpoint is
+  // Error(ErrorKind::not_our_program).
+  //
+  // Time: one run and a check when the first run decides; else one run,
+  // polls until its new goroutines stop changing (at most the settle time),
+  // a quiet baseline (at most CheckOptions::quiet_timeout), and
+  // kRunsAfterAWarmup more runs and their checks.
   LeakReport check_runs(const Baseline& baseline, const std::function<void()>& scenario) const;
 
   const CheckOptions& options() const { return options_; }
@@ -144,6 +176,17 @@ class Checker {
   // they disagree (`failures` counts it; poll again), and Error after the
   // last try.
   std::optional<Profile> cross_check(const Snapshot& after, const Baseline& baseline, int& failures) const;
+  // check(), or, with `may_defer`, nullopt when the run left new goroutines
+  // the runtime did not prove leaked, once they stop changing: the caller
+  // repeats the scenario to judge them (check_runs).
+  std::optional<LeakReport> judge(const Baseline& baseline, bool may_defer) const;
+  // baseline() and baseline_at_once().
+  Baseline take_baseline(bool wait_for_quiet) const;
+  // `runs` runs of `scenario` against `baseline`, judged by growth from 2.
+  LeakReport judged_runs(const Baseline& baseline, const std::function<void()>& scenario, int runs) const;
+  // Error(ErrorKind::not_our_program) when the server that served
+  // `baseline` no longer serves the endpoint.
+  void require_same_server(const Baseline& baseline) const;
 
   CheckOptions options_;
   TriageRules rules_;  // options_' rules in force, combined once

@@ -30,14 +30,18 @@ namespace goleakcheck::testing {
 // returns the verdict. The program must outlive the guard.
 //
 // With a scenario, the guard runs it: CheckOptions::warmup times before the
-// baseline (in the constructor), and CheckOptions::repeat times in check(),
-// which then judges each group of new goroutines by its growth:
+// baseline (in the constructor), and as CheckOptions::repeat says in
+// check(). Left unset, the check decides on its own: one run when that
+// settles it, else more runs judged by growth (see CheckOptions::repeat).
+// That is what tells a client made on first use from a leak, so give the
+// guard its scenario whenever it can run more than once:
 //
-//   LeakGuard guard(program(), [&] { get(program().url() + "/checkout"); }, {.warmup = 1, .repeat = 5});
+//   LeakGuard guard(program(), [&] { get(program().url() + "/checkout"); });
 //   EXPECT_NO_GOROUTINE_LEAKS(guard);
 //
 // Without one, the test's own code between construction and check() is the
-// scenario, run once; warmup and repeat must be left at 0 and 1.
+// scenario, run once after a quiet baseline; warmup must be left at 0 and
+// repeat unset or 1.
 class LeakGuard {
  public:
   explicit LeakGuard(Program& program, CheckOptions options = {});
@@ -46,7 +50,7 @@ class LeakGuard {
   explicit LeakGuard(Checker checker, std::function<void()> scenario = {});
 
   // Runs the scenario (when the guard has one), then checks. Each call
-  // runs it CheckOptions::repeat times more, against the same baseline.
+  // runs it again as CheckOptions::repeat says, against the same baseline.
   LeakReport check() const;
   const Baseline& baseline() const { return baseline_; }
 

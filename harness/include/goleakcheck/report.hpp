@@ -105,6 +105,13 @@ struct LeakReport {
   int warmup_runs = 0;
   int runs = 1;
   std::vector<GroupGrowth> growth;
+  // A scenario's check (Checker::check_runs): what decided the verdict and
+  // how many runs it took, in one sentence; empty for a check of no
+  // scenario. `automatic_runs` is set when the check itself chose to run
+  // the scenario again (CheckOptions::repeat unset): its first run then
+  // counts in `warmup_runs`.
+  std::string verdict_basis;
+  bool automatic_runs = false;
 
   // Set when a dump was cut off (the runtime's 64 MiB cap, or the fetch's
   // own size cap), so goroutine ids could not be compared: what was cut.

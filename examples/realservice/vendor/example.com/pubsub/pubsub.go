@@ -1,13 +1,20 @@
 // Package pubsub is a tiny client library, vendored into realservice to
 // stand for a third-party one (nats.go, a gRPC client): Connect starts its
-// goroutines, and only Close stops them.
+// goroutines, and only Close stops them. As nats.go does, the first
+// Request on a connection also starts the subscription its replies come
+// through, which then serves every later Request.
 package pubsub
+
+import "sync"
 
 // Conn is one connection, with a read loop and a flusher of its own.
 type Conn struct {
 	outgoing chan string
 	acks     chan string
 	done     chan struct{}
+
+	respOnce  sync.Once
+	responses chan chan string
 }
 
 // Connect starts the connection's goroutines.
@@ -40,4 +47,27 @@ func (c *Conn) flusher() {
 
 func (c *Conn) readLoop() {
 	<-c.done
+}
+
+// Request sends msg and waits for its reply, through the connection's
+// reply subscription, made by the first Request.
+func (c *Conn) Request(msg string) string {
+	c.respOnce.Do(func() {
+		c.responses = make(chan chan string)
+		go c.respMux()
+	})
+	reply := make(chan string, 1)
+	c.responses <- reply
+	return <-reply + " " + msg
+}
+
+func (c *Conn) respMux() {
+	for {
+		select {
+		case <-c.done:
+			return
+		case reply := <-c.responses:
+			reply <- "reply to"
+		}
+	}
 }
