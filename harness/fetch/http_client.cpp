@@ -177,7 +177,10 @@ bool poll_until_answered(const Endpoint& endpoint, std::string_view path, std::c
                          const std::function<void()>& check_alive, std::optional<HttpResponse>& last,
                          Answered&& answered) {
   constexpr std::size_t kProbeBytes = std::size_t{1} << 20;
-  detail::Backoff backoff(timeout, std::chrono::milliseconds(5), std::chrono::milliseconds(100));
+  // Probes a few ms apart at most: a refused connection costs little, and
+  // a program is seen ready within 5 ms of its listener, not up to 100 ms
+  // later (every launch waits for it).
+  detail::Backoff backoff(timeout, std::chrono::milliseconds(1), std::chrono::milliseconds(5));
   while (true) {
     if (check_alive) check_alive();
     if (backoff.expired()) return false;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <functional>
 #include <mutex>
@@ -67,6 +68,10 @@ void wait_if_interrupted() {
 bool adopt_orphans() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0; }
 
 int stop_adopted_orphans() {
+  // No child at all (the usual case, once the program is stopped): nothing
+  // to look for in /proc. WNOWAIT leaves any that exited to their waiters.
+  siginfo_t info{};
+  if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD) return 0;
   const std::vector<pid_t> children = detail::child_processes();
   for (pid_t child : children) {
     ::kill(child, SIGKILL);

@@ -1,15 +1,26 @@
 #include "launch/socket_owner.hpp"
 
-#include "common/read_file.hpp"
-#include "launch/proc.hpp"
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "common/read_file.hpp"
+#include "launch/proc.hpp"
 
 namespace goleakcheck::detail {
 
@@ -74,27 +85,106 @@ std::uint64_t exec_mark(pid_t pid) {
   return mark;
 }
 
+// The inodes of TCP sockets of `family` listening on `port`, asked of the
+// kernel over NETLINK_SOCK_DIAG: it answers with listening sockets only,
+// where /proc/net/tcp makes it format every socket (TIME_WAIT ones
+// included: milliseconds of kernel time on a busy host, on every launch).
+// False when the kernel does not answer (no sock_diag): read /proc then.
+bool ask_listening_inodes(int family, std::uint16_t port, std::set<std::string>& inodes) {
+  const int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) return false;
+  struct {
+    nlmsghdr header;
+    inet_diag_req_v2 request;
+  } ask{};
+  ask.header.nlmsg_len = sizeof ask;
+  ask.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  ask.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  ask.request.sdiag_family = static_cast<std::uint8_t>(family);
+  ask.request.sdiag_protocol = IPPROTO_TCP;
+  ask.request.idiag_states = 1U << TCP_LISTEN;
+  bool answered = false;
+  if (::send(fd, &ask, sizeof ask, 0) == static_cast<ssize_t>(sizeof ask)) {
+    alignas(nlmsghdr) char buffer[16384];
+    for (bool done = false; !done;) {
+      const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+      if (got <= 0) break;
+      int left = static_cast<int>(got);
+      for (auto* message = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(message, left);
+           message = NLMSG_NEXT(message, left)) {
+        if (message->nlmsg_type == NLMSG_DONE) {
+          answered = done = true;
+          break;
+        }
+        if (message->nlmsg_type == NLMSG_ERROR) {
+          done = true;
+          break;
+        }
+        const auto* socket = static_cast<const inet_diag_msg*>(NLMSG_DATA(message));
+        if (ntohs(socket->id.idiag_sport) == port) inodes.insert(std::to_string(socket->idiag_inode));
+      }
+    }
+  }
+  ::close(fd);
+  return answered;
+}
+
 std::set<std::string> listening_inodes(std::uint16_t port) {
   std::set<std::string> inodes;
-  read_listening_inodes("/proc/net/tcp", port, inodes);
-  read_listening_inodes("/proc/net/tcp6", port, inodes);
+  if (!ask_listening_inodes(AF_INET, port, inodes)) read_listening_inodes("/proc/net/tcp", port, inodes);
+  if (!ask_listening_inodes(AF_INET6, port, inodes)) read_listening_inodes("/proc/net/tcp6", port, inodes);
   return inodes;
+}
+
+// The process last found listening on each port, and its socket: looked
+// at first next time. A socket is one inode for as long as it is open, so
+// that process still holding it is still that listener, and the read of
+// /proc/net/tcp (milliseconds of kernel time on a busy host) is skipped:
+// a launch finds its program, and the baseline reuses what it found.
+class LastHolders {
+ public:
+  std::optional<std::pair<pid_t, std::string>> get(std::uint16_t port) {
+    std::lock_guard lock(mutex_);
+    const auto found = holders_.find(port);
+    if (found == holders_.end()) return std::nullopt;
+    return found->second;
+  }
+  void set(std::uint16_t port, std::pair<pid_t, std::string> holder) {
+    std::lock_guard lock(mutex_);
+    holders_[port] = std::move(holder);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::uint16_t, std::pair<pid_t, std::string>> holders_;
+};
+
+LastHolders& last_holders() {
+  static LastHolders holders;
+  return holders;
+}
+
+std::optional<std::pair<pid_t, std::string>> holder_of(std::uint16_t port, pid_t likely) {
+  if (auto last = last_holders().get(port); last && (likely <= 0 || last->first == likely)) {
+    if (held_socket("/proc/" + std::to_string(last->first), {last->second})) return last;
+  }
+  const std::set<std::string> inodes = listening_inodes(port);
+  if (inodes.empty()) return std::nullopt;
+  auto found = holder(inodes, likely);
+  if (found) last_holders().set(port, *found);
+  return found;
 }
 
 }  // namespace
 
 std::optional<pid_t> listening_process(std::uint16_t port, pid_t likely) {
-  const std::set<std::string> inodes = listening_inodes(port);
-  if (inodes.empty()) return std::nullopt;
-  const auto found = holder(inodes, likely);
+  const auto found = holder_of(port, likely);
   if (!found) return std::nullopt;
   return found->first;
 }
 
 std::optional<ServerIdentity> listening_identity(std::uint16_t port, pid_t likely) {
-  const std::set<std::string> inodes = listening_inodes(port);
-  if (inodes.empty()) return std::nullopt;
-  const auto found = holder(inodes, likely);
+  const auto found = holder_of(port, likely);
   if (!found) return std::nullopt;
   const std::optional<std::uint64_t> started = start_ticks(found->first);
   if (!started) return std::nullopt;
