@@ -272,6 +272,9 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
     // proof, while it is served and fast, ends the wait as soon as every
     // new blocked goroutine is proven.
     bool ask_proof = options_.runtime_proof;
+    // Asked only once a poll finds new blocked goroutines: each request
+    // runs a garbage collection, wasted on a clean run.
+    bool proof_wanted = false;
     std::vector<std::uint64_t> proven;        // sorted
     std::unordered_map<std::uint64_t, Clock::time_point> first_seen;  // new ones, by id
     int cross_check_failures = 0;
@@ -281,19 +284,32 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
     detail::settle(backoff, poll_time, [&] {
       const auto poll_start = Clock::now();
       std::optional<Snapshot> after;
-      if (ask_proof) {
+      if (ask_proof && proof_wanted) {
         after = proof_snapshot(proof_deadline, report.proof);
         ask_proof = after.has_value();
       }
       if (!after) after = snapshot();
-      poll_time = Clock::now() - poll_start;
-      ++report.snapshots;
       if (after->truncated) {
+        poll_time = Clock::now() - poll_start;
+        ++report.snapshots;
         report.ids_not_compared = why_ids_not_compared(*after, "after-scenario");
         compare_by_counts = true;
         return true;
       }
-      const NewGoroutines sorted = new_goroutines(*after, baseline, rules_);
+      NewGoroutines sorted = new_goroutines(*after, baseline, rules_);
+      if (ask_proof && !proof_wanted && !sorted.blocked.empty()) {
+        // The first new blocked goroutines: ask for the proof at once, in
+        // this same poll, instead of the plain dump.
+        proof_wanted = true;
+        if (std::optional<Snapshot> proved = proof_snapshot(proof_deadline, report.proof)) {
+          after = std::move(proved);
+          sorted = new_goroutines(*after, baseline, rules_);
+        } else {
+          ask_proof = false;
+        }
+      }
+      poll_time = Clock::now() - poll_start;
+      ++report.snapshots;
       for (const Goroutine* g : sorted.blocked) {
         const auto at = std::lower_bound(proven.begin(), proven.end(), g->id);
         if (g->leaked_marker && (at == proven.end() || *at != g->id)) proven.insert(at, g->id);
@@ -359,7 +375,7 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
     if (deferred) return std::nullopt;
     if (!compare_by_counts) {
       for (Goroutine& g : report.leaks) g.leaked_marker = std::binary_search(proven.begin(), proven.end(), g.id);
-      if (ask_proof) report.proof = describe_proof(report);
+      if (ask_proof && proof_wanted) report.proof = describe_proof(report);
       label_leaks(cross_checked, rules_, report);
     }
   }
