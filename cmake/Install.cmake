@@ -40,5 +40,5 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 # What the CLI needs at run time, and what the CMake package finds again.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libcpp-httplib0.11, libboost-filesystem1.74.0, libre2-9, libfmt9, libcpp-httplib-dev, libboost-dev, libboost-filesystem-dev, libre2-dev, libfmt-dev")
+    "libboost-filesystem1.74.0, libre2-9, libfmt9, libboost-dev, libboost-filesystem-dev, libre2-dev, libfmt-dev")
 include(CPack)

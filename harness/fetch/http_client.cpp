@@ -1,12 +1,21 @@
 #include "goleakcheck/http_client.hpp"
 
-#include <condition_variable>
-#include <mutex>
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
 #include <optional>
-#include <thread>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include "common/backoff.hpp"
 #include "fetch/protocol_probe.hpp"
@@ -18,51 +27,64 @@ namespace goleakcheck {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using ErrorCode = boost::system::error_code;
 
-// Stops a request that passes its deadline, whatever it waits for: the
-// connection, headers trickled a byte at a time, a chunk-size line. Socket
-// timeouts fire only on silence, never on a steady trickle; this fires on
-// the clock. httplib's stop() may be called from another thread while a
-// request runs: it shuts the socket down and the request fails at once.
-class Watchdog {
- public:
-  Watchdog(httplib::Client& client, Clock::time_point deadline)
-      : thread_([this, &client, deadline] {
-          std::unique_lock lock(mutex_);
-          if (!woken_.wait_until(lock, deadline, [this] { return done_; })) {
-            fired_ = true;
-            client.stop();
-          }
-        }) {}
-  Watchdog(const Watchdog&) = delete;
-  Watchdog& operator=(const Watchdog&) = delete;
-  ~Watchdog() { finish(); }
-
-  // Ends the watch; true when the deadline had passed and the request was stopped.
-  bool finish() {
-    {
-      std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    woken_.notify_one();
-    if (thread_.joinable()) thread_.join();
-    return fired_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable woken_;
-  bool done_ = false;
-  bool fired_ = false;
-  std::thread thread_;  // last: started once the rest is ready
-};
+// The request passed its deadline: the socket is closed under it.
+struct PastDeadline {};
 
 }  // namespace
 
+// Boost.Beast over Asio, header-only: plain HTTP/1.1 to a pprof endpoint
+// needs no TLS or compression libraries loaded into every process. Each
+// operation is asynchronous and run until the request's deadline, so the
+// deadline holds whatever the server does: refuse, stall, or trickle a byte
+// at a time.
 struct HttpClient::Impl {
-  Impl(Endpoint e) : endpoint(std::move(e)), client(endpoint.host, endpoint.port) { client.set_keep_alive(true); }
+  explicit Impl(Endpoint e) : endpoint(std::move(e)) {}
+
   Endpoint endpoint;
-  httplib::Client client;
+  asio::io_context io;
+  tcp::socket socket{io};
+  beast::flat_buffer buffer;  // bytes read past the last answer
+  Clock::time_point deadline;
+
+  // Runs the operation `start` begins until it completes or the deadline
+  // passes (then PastDeadline, the connection closed). `start` gets the
+  // completion handler.
+  template <class Start>
+  ErrorCode await(Start&& start) {
+    std::optional<ErrorCode> result;
+    start([&](ErrorCode ec, auto&&...) { result = ec; });
+    io.restart();
+    io.run_until(deadline);
+    if (result) return *result;
+    close();
+    io.restart();
+    io.run();  // the aborted operation's handler
+    throw PastDeadline{};
+  }
+
+  void close() {
+    ErrorCode ignored;
+    socket.close(ignored);
+    buffer.clear();
+  }
+
+  ErrorCode connect() {
+    ErrorCode ec;
+    const asio::ip::address address = asio::ip::make_address(endpoint.host, ec);
+    if (!ec) {
+      return await([&](auto handler) { socket.async_connect(tcp::endpoint(address, endpoint.port), handler); });
+    }
+    tcp::resolver resolver(io);  // a name: "localhost"
+    const tcp::resolver::results_type found = resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
+    if (ec) return ec;
+    return await([&](auto handler) { asio::async_connect(socket, found, handler); });
+  }
 };
 
 HttpClient::HttpClient(Endpoint endpoint) : impl_(std::make_unique<Impl>(std::move(endpoint))) {}
@@ -73,62 +95,71 @@ HttpClient::~HttpClient() = default;
 const Endpoint& HttpClient::endpoint() const { return impl_->endpoint; }
 
 HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive) {
-  const auto deadline = Clock::now() + limits.deadline;
-  const std::string url = impl_->endpoint.url() + std::string(path);
-  httplib::Client& client = impl_->client;
-  // cpp-httplib's timeouts apply to each socket operation; the overall
-  // deadline is the watchdog's.
-  client.set_connection_timeout(limits.deadline);
-  client.set_read_timeout(limits.deadline);
-  client.set_write_timeout(limits.deadline);
+  Impl& c = *impl_;
+  c.deadline = Clock::now() + limits.deadline;
+  const std::string url = c.endpoint.url() + std::string(path);
+  const auto failed = [&](const ErrorCode& ec) {
+    c.close();
+    return Error(ErrorKind::snapshot_failed, fmt::format("GET {} failed: {}", url, ec.message()));
+  };
+  http::request<http::empty_body> request{http::verb::get, std::string(path), 11};
+  request.set(http::field::host, c.endpoint.address());
+  request.set(http::field::user_agent, "goleakcheck");
+  request.keep_alive(true);
 
   HttpResponse response;
-  std::size_t received = 0;
-  Watchdog watchdog(client, deadline);
-  const auto get = [&] {
-    return client.Get(
-      std::string(path),
-      [&](const httplib::Response& head) {
-        response.status = head.status;
-        response.content_type = head.get_header_value("Content-Type");
-        response.version = head.version;
-        response.length_unknown = !head.has_header("Content-Length") &&
-                                  head.get_header_value("Transfer-Encoding").find("chunked") == std::string::npos;
-        return true;
-      },
-      [&](const char* data, std::size_t size) {
-        const std::size_t room = limits.max_bytes - received;
-        const std::size_t taken = std::min(size, room);
-        received += taken;
-        if (response.head.size() < HttpResponse::kHeadBytes) {
-          response.head.append(data, std::min(taken, HttpResponse::kHeadBytes - response.head.size()));
-        }
-        if (response.status == 200) receive(std::string_view(data, taken));
-        if (taken < size || received == limits.max_bytes) {
-          response.cut = true;
-          return false;
-        }
-        return true;
-      });
-  };
-  auto result = get();
-  // A kept-alive connection the server closed in between (an idle timeout,
-  // a restart) fails before any answer: once, try again on a new one.
-  if (!result && response.status == 0 && received == 0 && Clock::now() < deadline) {
-    client.stop();
-    result = get();
-  }
+  try {
+    std::optional<http::response_parser<http::buffer_body>> reading;
+    for (int attempt = 1;; ++attempt) {
+      reading.emplace();
+      reading->body_limit(std::numeric_limits<std::uint64_t>::max());  // the size cap is ours: a cut is not an error
+      // A kept-alive connection the server closed in between (an idle
+      // timeout, a restart) fails before any answer: once, try again on a
+      // new one.
+      const bool reused = c.socket.is_open();
+      if (!reused) {
+        if (const ErrorCode ec = c.connect()) throw failed(ec);
+      }
+      ErrorCode ec = c.await([&](auto handler) { http::async_write(c.socket, request, handler); });
+      if (!ec) ec = c.await([&](auto handler) { http::async_read_header(c.socket, c.buffer, *reading, handler); });
+      if (!ec) break;
+      if (!reused || attempt > 1) throw failed(ec);
+      c.close();
+    }
+    http::response_parser<http::buffer_body>& parser = *reading;
+    const auto& head = parser.get();
+    response.status = static_cast<int>(head.result_int());
+    response.version = fmt::format("HTTP/{}.{}", head.version() / 10, head.version() % 10);
+    response.content_type = std::string(head[http::field::content_type]);
+    response.length_unknown = !parser.chunked() && !parser.content_length();
 
-  const bool past_deadline = watchdog.finish();
-  if (response.cut && !past_deadline) return response;
-  if (past_deadline || (!result && Clock::now() > deadline)) {
+    std::array<char, 64 * 1024> chunk;
+    std::size_t received = 0;
+    while (!parser.is_done()) {
+      parser.get().body().data = chunk.data();
+      parser.get().body().size = chunk.size();
+      ErrorCode ec = c.await([&](auto handler) { http::async_read_some(c.socket, c.buffer, parser, handler); });
+      if (ec == http::error::need_buffer) ec = {};
+      const std::size_t size = chunk.size() - parser.get().body().size;
+      const std::size_t taken = std::min(size, limits.max_bytes - received);
+      received += taken;
+      if (response.head.size() < HttpResponse::kHeadBytes) {
+        response.head.append(chunk.data(), std::min(taken, HttpResponse::kHeadBytes - response.head.size()));
+      }
+      if (response.status == 200 && taken > 0) receive(std::string_view(chunk.data(), taken));
+      if (taken < size || received == limits.max_bytes) {
+        response.cut = true;
+        c.close();  // the rest of the answer is still coming: this connection is spent
+        return response;
+      }
+      if (ec == http::error::end_of_stream && parser.is_done()) break;
+      if (ec) throw failed(ec);
+    }
+    if (!parser.keep_alive()) c.close();
+  } catch (const PastDeadline&) {
     throw Error(ErrorKind::snapshot_failed,
                 fmt::format("GET {} did not finish within {} ms; the program may be overloaded or stopped in a debugger",
                             url, limits.deadline.count()));
-  }
-  if (!result) {
-    throw Error(ErrorKind::snapshot_failed,
-                fmt::format("GET {} failed: {}", url, httplib::to_string(result.error())));
   }
   return response;
 }
@@ -178,9 +209,9 @@ bool poll_until_answered(const Endpoint& endpoint, std::string_view path, std::c
                          Answered&& answered) {
   constexpr std::size_t kProbeBytes = std::size_t{1} << 20;
   // Probes a few ms apart at most: a refused connection costs little, and
-  // a program is seen ready within 5 ms of its listener, not up to 100 ms
+  // a program is seen ready within 2 ms of its listener, not up to 100 ms
   // later (every launch waits for it).
-  detail::Backoff backoff(timeout, std::chrono::milliseconds(1), std::chrono::milliseconds(5));
+  detail::Backoff backoff(timeout, std::chrono::milliseconds(1), std::chrono::milliseconds(2));
   while (true) {
     if (check_alive) check_alive();
     if (backoff.expired()) return false;
