@@ -1,5 +1,6 @@
 // goleakcheck: catch goroutine leaks in a Go program from the outside.
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -287,10 +288,8 @@ ExitCode run_command(const CLI::App& app, const AllOptions& options) {
 // Every error ends here: one line "goleakcheck: error: ...", its details
 // (the program's stderr tail), and exit status 2.
 int main(int argc, char** argv) {
-  // Before anything starts: an interrupted goleakcheck leaves no process,
-  // scenario, setsid grandchild or temporary file behind.
-  goleakcheck::clean_up_on_signals();
-  goleakcheck::adopt_orphans();
+  // A reader that went away (`| head`) is an error we report, not a death.
+  std::signal(SIGPIPE, SIG_IGN);
   struct StopOrphansAtExit {
     ~StopOrphansAtExit() { goleakcheck::stop_adopted_orphans(); }
   } stop_orphans_at_exit;
@@ -311,6 +310,13 @@ int main(int argc, char** argv) {
   try {
     refuse_empty_values(argc, argv);
     app.parse(argc, argv);
+    // Before anything starts: an interrupted goleakcheck leaves no process,
+    // scenario, setsid grandchild or temporary file behind. The commands
+    // that only read dumps start none, and skip the thread this takes.
+    if (!app.got_subcommand("parse") && !app.got_subcommand("diff") && !app.got_subcommand("analyze")) {
+      goleakcheck::clean_up_on_signals();
+      goleakcheck::adopt_orphans();
+    }
     const ExitCode code = run_command(app, options);
     goleakcheck::wait_if_interrupted();
     // A verdict whose report did not reach stdout (a full disk, a closed
