@@ -5,6 +5,7 @@
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string_view>
 #include <thread>
 
@@ -39,12 +40,15 @@ std::ifstream open_dump(const std::string& path) {
 
 std::uint64_t read_chunks(std::istream& in, std::uint64_t limit, const std::function<void(std::string_view)>& receive,
                           const std::string& name) {
-  std::vector<char> buffer(std::size_t{1} << 20);
+  // Not zeroed: a vector's 1 MiB of zeros was most of what a small dump's
+  // parse touched (256 page faults, a fifth of its peak RSS).
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kChunk);
   std::uint64_t read = 0;
   while (read < limit && in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(buffer.size(), limit - read)));
+    in.read(buffer.get(), static_cast<std::streamsize>(std::min<std::uint64_t>(kChunk, limit - read)));
     const auto got = static_cast<std::size_t>(in.gcount());
-    if (got > 0) receive(std::string_view(buffer.data(), got));
+    if (got > 0) receive(std::string_view(buffer.get(), got));
     read += got;
   }
   if (in.bad()) throw Error(ErrorKind::io, fmt::format("reading the dump {} failed", name));

@@ -188,9 +188,10 @@ struct TempFile {
   // Writes the whole file to `out`.
   void copy_to(std::ostream& out) {
     std::rewind(file);
-    std::vector<char> chunk(std::size_t{1} << 20);
-    while (const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file)) {
-      out.write(chunk.data(), static_cast<std::streamsize>(n));
+    constexpr std::size_t kChunk = std::size_t{1} << 20;
+    const auto chunk = std::make_unique_for_overwrite<char[]>(kChunk);  // not zeroed: fread fills it
+    while (const std::size_t n = std::fread(chunk.get(), 1, kChunk, file)) {
+      out.write(chunk.get(), static_cast<std::streamsize>(n));
     }
     if (std::ferror(file)) throw Error(ErrorKind::io, "cannot read back the temporary file of JSON records");
   }
