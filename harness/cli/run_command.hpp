@@ -8,28 +8,34 @@
 #include <vector>
 
 #include "exit_code.hpp"
+#include "goleakcheck/checker.hpp"
 #include "goleakcheck/http_client.hpp"
+#include "goleakcheck/program.hpp"
+#include "goleakcheck/scenario.hpp"
 
 namespace goleakcheck::cli {
 
+// Every default is the library's own (CheckOptions, LaunchOptions,
+// Scenario), read from there, so that `goleakcheck run` and a C++ check
+// with no options agree; --help shows them.
 struct RunOptions {
   std::vector<std::string> program;  // argv after "--"
   std::string attach_url;            // instead of program
   std::string scenario;
-  std::chrono::milliseconds scenario_timeout{std::chrono::minutes(2)};
-  std::chrono::milliseconds settle{1500};
-  std::chrono::milliseconds ready_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds scenario_timeout = Scenario{}.timeout;
+  std::chrono::milliseconds settle = CheckOptions{}.settle;
+  std::chrono::milliseconds ready_timeout = LaunchOptions{}.ready_timeout;
   std::string ready_url;  // a path: ready once it answers 2xx
-  std::chrono::milliseconds quiet_period{200};
-  std::chrono::milliseconds quiet_timeout{std::chrono::seconds(5)};
+  std::chrono::milliseconds quiet_period = CheckOptions{}.quiet_period;
+  std::chrono::milliseconds quiet_timeout = CheckOptions{}.quiet_timeout;
   bool no_runtime_proof = false;
-  std::chrono::milliseconds proof_timeout{std::chrono::seconds(1)};
+  std::chrono::milliseconds proof_timeout = CheckOptions{}.proof_timeout;
   std::vector<std::string> modules;  // --module: the user's packages
-  int traceback_ancestors = 20;
-  int warmup = 0;
+  int traceback_ancestors = LaunchOptions{}.traceback_ancestors;
+  int warmup = CheckOptions{}.warmup;
   std::optional<int> repeat;  // unset: the check decides (CheckOptions::repeat)
   bool scenario_once = false;  // --scenario-once: repeat 1
-  FetchLimits fetch;  // per snapshot: --snapshot-timeout
+  FetchLimits fetch = CheckOptions{}.fetch;  // per snapshot: --snapshot-timeout
   std::vector<std::string> ignore_rules;  // --ignore, repeatable
   std::vector<std::string> ignore_files;  // --ignore-file, repeatable
   bool no_default_ignores = false;
