@@ -4,10 +4,10 @@
 include(CMakePackageConfigHelpers)
 
 set(GOLEAKCHECK_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/goleakcheck)
-set(installed_targets goleakcheck_dump goleakcheck_matchers goleakcheck_harness)
-if(TARGET goleakcheck_gtest)
-  list(APPEND installed_targets goleakcheck_gtest)
-endif()
+# Every library (each stage's, and the goleakcheck::harness umbrella) and
+# every stage's public header folder, as the stages registered them.
+get_property(installed_targets GLOBAL PROPERTY GOLEAKCHECK_LIBRARIES)
+get_property(header_dirs GLOBAL PROPERTY GOLEAKCHECK_HEADER_DIRS)
 if(TARGET goleakcheck)
   list(APPEND installed_targets goleakcheck)
 endif()
@@ -17,7 +17,7 @@ install(TARGETS ${installed_targets}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/harness/include/ ${PROJECT_SOURCE_DIR}/matchers/include/
+install(DIRECTORY ${header_dirs}
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT goleakcheckTargets NAMESPACE goleakcheck:: DESTINATION ${GOLEAKCHECK_CMAKE_DIR})
 

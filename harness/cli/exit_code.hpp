@@ -10,4 +10,8 @@ enum class ExitCode : int {
   check_not_made = 2,  // bad usage, or anything that could not be read, reached or proven
 };
 
+// Ended by SIGINT, SIGTERM or SIGHUP, once everything it started was
+// stopped: the shells' convention, 128 + the signal (130, 143, 129).
+constexpr int interrupted_status(int signal) { return 128 + signal; }
+
 }  // namespace goleakcheck::cli

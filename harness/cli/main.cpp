@@ -2,7 +2,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <iostream>
 #include <limits>
 #include <string>
@@ -65,26 +67,76 @@ CLI::Validator whole_number_from(T lowest) {
       fmt::format("{}..{}", lowest, std::numeric_limits<T>::max()));
 }
 
-// --format FORMAT[:FILE] (repeatable), --output, --junit-per-group.
-void add_report_options(CLI::App* command, std::vector<std::string>& formats, std::string& output,
-                        bool& junit_per_group, bool& verbose) {
+// --ignore, --ignore-file, --no-default-ignores, --allow-ignore-all: the
+// same in every command that judges goroutines.
+void add_rule_options(CLI::App* command, goleakcheck::cli::RuleFlags& rules, bool with_allow_ignore_all = true) {
   command
-      ->add_option("--format", formats,
-                   "report format: text, json, junit or html, each to stdout or to FILE with FORMAT:FILE (repeatable, "
-                   "e.g. --format text --format junit:leaks.xml --format html:leaks.html)")
+      ->add_option("--ignore", rules.rules,
+                   "ignore goroutines that RULE matches, e.g. 'top: mypkg.worker [chan receive]' (repeatable; "
+                   "README.md, \"Ignore rules\")")
+      ->allow_extra_args(false);  // one RULE per --ignore, so "--" still ends the options
+  command->add_option("--ignore-file", rules.files, "read ignore rules from FILE, one per line (repeatable)")
+      ->allow_extra_args(false);
+  command->add_flag("--no-default-ignores", rules.no_default_ignores,
+                    "drop the default rules (signal loop, trace reader, testing runner, runtime workers)");
+  if (with_allow_ignore_all) {
+    command->add_flag("--allow-ignore-all", rules.allow_ignore_all,
+                      "accept a rule that matches every goroutine of the baseline (it would ignore any leak)");
+  }
+}
+
+// --format FORMAT[:FILE] (repeatable) with the formats a command writes.
+CLI::Option* add_format_option(CLI::App* command, std::vector<std::string>& formats,
+                               std::vector<std::string> allowed, const std::string& description) {
+  return command->add_option("--format", formats, description)
+      ->type_name("FORMAT[:FILE]")
       ->allow_extra_args(false)
-      ->check([](const std::string& value) {
-        return goleakcheck::cli::is_report_format(value.substr(0, value.find(':')))
-                   ? std::string()
-                   : "'" + value + "' is no format: give text, json, junit or html";
+      ->check([allowed](const std::string& value) {
+        const std::string format = value.substr(0, value.find(':'));
+        if (std::find(allowed.begin(), allowed.end(), format) != allowed.end()) return std::string();
+        std::string names;
+        for (std::size_t i = 0; i < allowed.size(); ++i) {
+          names += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
+        }
+        return "'" + value + "' is no format: give " + names;
       });
-  command->add_option("-o,--output", output, "write the report given without a FILE to FILE (default stdout)");
-  command->add_flag("--junit-per-group", junit_per_group, "in JUnit, one testcase per leak group");
-  command->add_flag("-v,--verbose", verbose,
+}
+
+// --format, --output, --junit-per-group, --verbose: a check's report.
+void add_report_options(CLI::App* command, goleakcheck::cli::ReportFlags& report) {
+  add_format_option(command, report.formats, {"text", "json", "junit", "html"},
+                    "report format: text, json, junit or html, each to stdout or to FILE with FORMAT:FILE "
+                    "(repeatable, e.g. --format text --format junit:leaks.xml --format html:leaks.html)");
+  command->add_option("-o,--output", report.output, "write the report given without a FILE to FILE (default stdout)");
+  command->add_flag("--junit-per-group", report.junit_per_group, "in JUnit, one testcase per leak group");
+  command->add_flag("-v,--verbose", report.verbose,
                     "every frame of every stack in the text report (default: your frames, the rest counted)");
 }
 
-void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
+// --snapshot-timeout: one fetch of a dump or a profile, in every command.
+void add_snapshot_timeout(CLI::App* command, std::chrono::milliseconds& deadline) {
+  add_duration_option(command, "--snapshot-timeout", deadline,
+                      "how long one goroutine dump or profile may take to arrive, whole (a dump of 100,000s of "
+                      "goroutines can take a minute)");
+}
+
+// --module: which frames are the user's, in every command that reports.
+void add_module_option(CLI::App* command, goleakcheck::UserCode& user) {
+  command
+      ->add_option("--module", user.modules,
+                   "your code's packages (import path prefixes, e.g. example.com/shop, main): reports lead to their "
+                   "frames; by default, any frame outside the Go root, the module cache and vendor/ (repeatable)")
+      ->allow_extra_args(false);
+}
+
+// --min-count: LeakProf's rule, the same in analyze and watch.
+void add_min_count_option(CLI::App* command, std::uint64_t& min_count) {
+  command->add_option("--min-count", min_count, "flag a site with at least N goroutines, whatever else (0: off)")
+      ->check(whole_number_from<std::uint64_t>(0))
+      ->capture_default_str();
+}
+
+void add_run_command(CLI::App& app, goleakcheck::cli::RunCommand& options) {
   CLI::App* run = app.add_subcommand("run", "launch PROGRAM (or attach to a running one), run a scenario, report "
                                             "new blocked goroutines");
   run->footer(
@@ -92,26 +144,28 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
       "       goleakcheck run --attach URL [options]\n"
       "In ARGS, {addr} becomes 127.0.0.1:PORT and {port} becomes PORT, for a free loopback port;\n"
       "PROGRAM also gets GOLEAKCHECK_ADDR. Exit status: 0 no leak, 1 leaks found, 2 the check could not be made.");
+  goleakcheck::CheckOptions& check = options.check;
+  goleakcheck::LaunchOptions& launch = options.launch;
   run->add_option("--attach", options.attach_url, "check a program already running at URL (http://host:port)");
-  run->add_option("--scenario", options.scenario,
+  run->add_option("--scenario", options.scenario.command,
                   "shell command (sh -c) run between baseline and check; it gets GOLEAKCHECK_ADDR and GOLEAKCHECK_URL");
-  add_duration_option(run, "--scenario-timeout", options.scenario_timeout, "how long the scenario may run");
-  add_duration_option(run, "--settle", options.settle, "how long new goroutines get to finish, e.g. 500ms, 2s");
-  add_duration_option(run, "--ready-timeout", options.ready_timeout,
-                      "how long the program gets to serve /debug/pprof/");
-  run->add_option("--ready-url", options.ready_url,
+  add_duration_option(run, "--scenario-timeout", options.scenario.timeout, "how long the scenario may run");
+  add_duration_option(run, "--settle", check.settle, "how long new goroutines get to finish, e.g. 500ms, 2s");
+  add_duration_option(run, "--ready-timeout", launch.ready_timeout, "how long the program gets to serve /debug/pprof/");
+  run->add_option("--ready-url", launch.ready_url,
                   "also wait until the program's own PATH (e.g. /healthz) answers 2xx before the baseline")
       ->check([](const std::string& path) { return path.starts_with('/') ? std::string() : "PATH must start with /"; });
-  add_duration_option(run, "--quiet-timeout", options.quiet_timeout,
+  add_duration_option(run, "--quiet-timeout", check.quiet_timeout,
                       "how long to wait for the program to stop starting and ending goroutines before the baseline",
                       "take it at once");
-  add_duration_option(run, "--quiet-period", options.quiet_period,
+  add_duration_option(run, "--quiet-period", check.quiet_period,
                       "two dumps this far apart must show the same goroutines for the program to count as quiet");
-  run->add_option("--warmup", options.warmup, "run the scenario N times before the baseline (singletons, pools, "
-                                              "lazily created clients)")
-      ->check(whole_number_from(0));
+  run->add_option("--warmup", check.warmup, "run the scenario N times before the baseline (singletons, pools, "
+                                            "lazily created clients)")
+      ->check(whole_number_from(0))
+      ->capture_default_str();
   CLI::Option* repeat =
-      run->add_option("--repeat", options.repeat,
+      run->add_option("--repeat", check.repeat,
                       "run the scenario N times after the baseline; from 2 on, groups that grow with the runs fail "
                       "and groups that stay flat do not (default: once, and 3 more times after a new baseline "
                       "when the first run leaves goroutines the Go runtime did not prove leaked)")
@@ -120,45 +174,34 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunOptions& options) {
                 "run the scenario once, judged by the settle time alone (for a scenario that cannot run twice; "
                 "--repeat 1)")
       ->excludes(repeat);
-  run->add_option("--module", options.modules,
-                  "your code's packages (import path prefixes, e.g. example.com/shop, main): reports lead to their "
-                  "frames; by default, any frame outside the Go root, the module cache and vendor/ (repeatable)")
-      ->allow_extra_args(false);
-  run->add_option("--traceback-ancestors", options.traceback_ancestors,
+  add_module_option(run, check.user_code);
+  run->add_option("--traceback-ancestors", launch.traceback_ancestors,
                   "GODEBUG=tracebackancestors=N for a launched program, so that reports find the code that "
                   "started a library's goroutines (0: off; a GODEBUG of your own that sets it wins)")
-      ->check(whole_number_from(0));
-  run->add_flag("--no-runtime-proof", options.no_runtime_proof,
-                "do not ask the Go runtime to prove leaks (/debug/pprof/goroutineleak, Go 1.27; 1.26 with "
-                "GOEXPERIMENT=goroutineleakprofile)");
-  add_duration_option(run, "--proof-timeout", options.proof_timeout,
+      ->check(whole_number_from(0))
+      ->capture_default_str();
+  run->add_flag_callback("--no-runtime-proof", [&check] { check.runtime_proof = false; },
+                         "do not ask the Go runtime to prove leaks (/debug/pprof/goroutineleak, Go 1.27; 1.26 with "
+                         "GOEXPERIMENT=goroutineleakprofile)");
+  add_duration_option(run, "--proof-timeout", check.proof_timeout,
                       "how long one request for the runtime's proof may take (it runs a garbage collection) before "
                       "plain dumps are used instead");
-  add_duration_option(run, "--snapshot-timeout", options.fetch.deadline,
-                      "how long one goroutine dump may take to arrive, whole");
-  run->add_option("--ignore", options.ignore_rules,
-                  "ignore new goroutines that RULE matches, e.g. 'top: mypkg.worker [chan receive]' (repeatable; "
-                  "README.md, \"Ignore rules\")")
-      ->allow_extra_args(false);  // one RULE per --ignore, so "--" still ends the options
-  run->add_option("--ignore-file", options.ignore_files, "read ignore rules from FILE, one per line (repeatable)")
-      ->allow_extra_args(false);
-  run->add_flag("--no-default-ignores", options.no_default_ignores,
-                "drop the default rules (signal loop, trace reader, testing runner, runtime workers)");
-  run->add_flag("--allow-ignore-all", options.allow_ignore_all,
-                "accept a rule that matches every goroutine of the baseline (it would ignore any leak)");
+  add_snapshot_timeout(run, check.fetch.deadline);
+  add_rule_options(run, options.rules);
   run->add_flag("--warn-unused-ignores", options.warn_unused_ignores,
                 "warn on stderr about each of your rules that matched no goroutine");
-  run->add_flag("--idle-connections-are-leaks", options.idle_connections_are_leaks,
+  run->add_flag("--idle-connections-are-leaks", check.idle_connections_are_leaks,
                 "count idle kept-alive HTTP connections as leaks instead of apart");
-  add_report_options(run, options.formats, options.output, options.junit_per_group, options.verbose);
-  run->add_option("program", options.program, "the program and its arguments, after --");
+  add_report_options(run, options.report);
+  run->add_option("program", launch.argv, "the program and its arguments, after --");
   run->callback([&options] {
-    const bool launching = !options.program.empty();
+    const bool launching = !options.launch.argv.empty();
     if (launching == !options.attach_url.empty()) {
       throw CLI::ValidationError(launching ? "give either PROGRAM after -- or --attach URL, not both"
                                            : "give PROGRAM after -- or --attach URL");
     }
-    if (options.scenario.empty() && (options.warmup > 0 || options.repeat.value_or(1) > 1 || options.scenario_once)) {
+    if (options.scenario.command.empty() &&
+        (options.check.warmup > 0 || options.check.repeat.value_or(1) > 1 || options.scenario_once)) {
       throw CLI::ValidationError("--warmup, --repeat and --scenario-once run the --scenario: give one");
     }
   });
@@ -169,80 +212,89 @@ void add_offline_commands(CLI::App& app, goleakcheck::cli::ParseOptions& parse,
   CLI::App* parse_command =
       app.add_subcommand("parse", "print the goroutines of a saved or live debug=2 dump, or a debug=1 profile");
   parse_command->add_option("source", parse.source, "a dump file, - for stdin, or http://host:port")->required();
-  parse_command->add_option("--format", parse.format, "text (a summary by state and blocking site) or json")
-      ->check(CLI::IsMember({"text", "json"}));
-  add_duration_option(parse_command, "--snapshot-timeout", parse.fetch.deadline, "for a URL: the whole fetch");
+  add_format_option(parse_command, parse.formats, {"text", "json"},
+                    "text (a summary by state and blocking site) or json (every record), to stdout or to FILE with "
+                    "FORMAT:FILE");
+  add_snapshot_timeout(parse_command, parse.fetch.deadline);
 
   CLI::App* snapshot_command =
       app.add_subcommand("snapshot", "save a program's goroutine dump (debug=2) exactly as served");
   snapshot_command->add_option("url", snapshot.url, "the program's base URL, http://host:port")->required();
   snapshot_command->add_option("-o,--output", snapshot.output, "the file to write")->required();
-  add_duration_option(snapshot_command, "--snapshot-timeout", snapshot.fetch.deadline,
-                      "the whole fetch; a dump of 100,000s of goroutines can take a minute");
+  add_snapshot_timeout(snapshot_command, snapshot.fetch.deadline);
 }
 
-void add_compare_commands(CLI::App& app, goleakcheck::cli::DiffOptions& diff, goleakcheck::cli::AnalyzeOptions& analyze) {
+void add_compare_commands(CLI::App& app, goleakcheck::cli::DiffCommand& diff, goleakcheck::cli::AnalyzeCommand& analyze) {
   CLI::App* diff_command = app.add_subcommand(
       "diff", "judge two saved dumps as `run` judges its snapshots: new blocked goroutines in AFTER are leaks");
   diff_command->footer("Exit status: 0 no leak, 1 leaks found, 2 a dump could not be read, is none, or was cut off.");
   diff_command->add_option("before", diff.before, "the dump before: a file, - for stdin, or http://host:port")->required();
   diff_command->add_option("after", diff.after, "the dump after")->required();
-  diff_command->add_option("--ignore", diff.ignore_rules, "ignore new goroutines that RULE matches (repeatable)")
-      ->allow_extra_args(false);
-  diff_command->add_option("--ignore-file", diff.ignore_files, "read ignore rules from FILE (repeatable)")
-      ->allow_extra_args(false);
-  diff_command->add_flag("--no-default-ignores", diff.no_default_ignores, "drop the default rules");
-  diff_command->add_flag("--allow-ignore-all", diff.allow_ignore_all,
-                         "accept a rule that matches every goroutine of BEFORE (it would ignore any leak)");
-  diff_command->add_flag("--idle-connections-are-leaks", diff.idle_connections_are_leaks,
+  add_rule_options(diff_command, diff.rules);
+  diff_command->add_flag("--idle-connections-are-leaks", diff.check.idle_connections_are_leaks,
                          "count idle kept-alive HTTP connections as leaks");
-  diff_command->add_option("--module", diff.modules, "your code's packages (repeatable)")->allow_extra_args(false);
-  add_report_options(diff_command, diff.formats, diff.output, diff.junit_per_group, diff.verbose);
-  add_duration_option(diff_command, "--snapshot-timeout", diff.fetch.deadline, "for a URL: the whole fetch");
+  add_module_option(diff_command, diff.check.user_code);
+  add_report_options(diff_command, diff.report);
+  add_snapshot_timeout(diff_command, diff.check.fetch.deadline);
 
   CLI::App* analyze_command = app.add_subcommand(
       "analyze", "find where goroutines pile up in one dump from production (LeakProf style)");
   analyze_command->footer("Exit status: 0 no site flagged, 1 sites flagged, 2 the dump could not be read, is none, "
                           "or was cut off or partly unreadable with no site flagged.");
   analyze_command->add_option("source", analyze.source, "a dump file, - for stdin, or http://host:port")->required();
-  analyze_command->add_option("--min-count", analyze.min_count, "flag a site with at least N blocked goroutines")
-      ->check(whole_number_from<std::size_t>(1));
-  analyze_command->add_option("--min-minutes", analyze.min_minutes,
+  goleakcheck::SiteRules& rules = analyze.analysis.rules;
+  add_min_count_option(analyze_command, rules.min_count);
+  analyze_command->add_option("--min-minutes", rules.min_minutes,
                               "flag a site blocked at least M minutes (the runtime prints minutes from 1 on; 0: off)")
-      ->check(whole_number_from(0));
-  analyze_command->add_option("--top", analyze.top, "how many sites to list")->check(whole_number_from<std::size_t>(1));
-  analyze_command->add_option("--module", analyze.modules, "your code's packages (repeatable)")->allow_extra_args(false);
-  analyze_command->add_option("--format", analyze.format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  add_duration_option(analyze_command, "--snapshot-timeout", analyze.fetch.deadline, "for a URL: the whole fetch");
+      ->check(whole_number_from(0))
+      ->capture_default_str();
+  analyze_command->add_option("--top", analyze.top, "how many sites to list")
+      ->check(whole_number_from<std::size_t>(1))
+      ->capture_default_str();
+  add_module_option(analyze_command, rules.user_code);
+  add_rule_options(analyze_command, analyze.rules, false);
+  add_format_option(analyze_command, analyze.formats, {"text", "json"},
+                    "text or json, to stdout or to FILE with FORMAT:FILE (repeatable)");
+  add_snapshot_timeout(analyze_command, analyze.analysis.fetch.deadline);
 }
 
-void add_watch_command(CLI::App& app, goleakcheck::cli::WatchOptions& watch) {
+void add_watch_command(CLI::App& app, goleakcheck::cli::WatchCommand& command_options) {
   CLI::App* command = app.add_subcommand(
       "watch", "sample running services over time and flag blocking sites where goroutines keep piling up "
                "(LeakProf style); or read a directory of samples saved over time");
   command->footer(
       "Exit status: 0 no site flagged, 1 sites flagged, 2 a sample could not be read and no site was flagged. "
-      "Ctrl-C ends the watch with the final report (and --html); a second one ends it at once.");
-  command->add_option("sources", watch.sources, "http://host:port of each service, or one directory of saved samples")
+      "Ctrl-C ends the watch with the final report (and any --format html:FILE); a second one ends it at once.");
+  goleakcheck::WatchOptions& watch = command_options.watch;
+  command->add_option("sources", command_options.sources,
+                      "http://host:port of each service, or one directory of saved samples")
       ->required();
   add_duration_option(command, "--interval", watch.interval, "time between samples (each a debug=1 profile)");
   add_duration_option(command, "--duration", watch.duration, "how long to watch", "until interrupted");
   add_duration_option(command, "--proof-interval", watch.proof_interval,
                       "at most this often, ask for the runtime's proof (/debug/pprof/goroutineleak; each costs the "
                       "service a GC cycle)");
-  add_duration_option(command, "--sample-timeout", watch.sample_timeout,
-                      "the longest one sample may take (a profile of 200,000 goroutines takes seconds)");
-  command->add_option("--min-count", watch.rules.min_count,
-                      "flag a site with at least N goroutines whatever its trend (0: off)")
-      ->check(whole_number_from<std::uint64_t>(0));
+  add_snapshot_timeout(command, watch.fetch.deadline);
+  // The name it had before --snapshot-timeout was the one name for a fetch.
+  add_duration_option(command, "--sample-timeout", watch.fetch.deadline, "the same as --snapshot-timeout")
+      ->group("");
+  add_min_count_option(command, watch.rules.min_count);
   command->add_option("--min-growth", watch.rules.min_growth, "flag growth only of at least N goroutines")
-      ->check(whole_number_from<std::uint64_t>(1));
-  command->add_option("--window", watch.rules.window, "judge the last N samples")->check(CLI::Range(3, 100000));
-  command->add_option("--module", watch.modules, "your code's packages (repeatable)")->allow_extra_args(false);
-  command->add_option("--metrics", watch.metrics,
+      ->check(whole_number_from<std::uint64_t>(1))
+      ->capture_default_str();
+  command->add_option("--window", watch.rules.window, "judge the last N samples")
+      ->check(CLI::Range(3, 100000))
+      ->capture_default_str();
+  add_module_option(command, watch.user_code);
+  add_rule_options(command, command_options.rules, false);
+  command->add_option("--metrics", command_options.metrics,
                       "serve Prometheus metrics at http://HOST:PORT/metrics (PORT 0: a free one, printed on stderr)");
-  command->add_option("--html", watch.html, "write a page of charts, one per site, to FILE at the end");
-  command->add_flag("--no-table", watch.no_table, "one line per sample even on a terminal");
+  add_format_option(command, command_options.formats, {"text", "html"},
+                    "the final report: text (always on stdout) and html:FILE, a page of charts, one per site");
+  command->add_option_function<std::string>(
+      "--html", [&command_options](const std::string& file) { command_options.formats.push_back("html:" + file); },
+      "the same as --format html:FILE");
+  command->add_flag("--no-table", command_options.no_table, "one line per sample even on a terminal");
 }
 
 // Where a usage error's help is: "goleakcheck parse --help", or the
@@ -266,12 +318,12 @@ void refuse_empty_values(int argc, char** argv) {
 }
 
 struct AllOptions {
-  goleakcheck::cli::RunOptions run;
+  goleakcheck::cli::RunCommand run;
   goleakcheck::cli::ParseOptions parse;
   goleakcheck::cli::SnapshotOptions snapshot;
-  goleakcheck::cli::DiffOptions diff;
-  goleakcheck::cli::AnalyzeOptions analyze;
-  goleakcheck::cli::WatchOptions watch;
+  goleakcheck::cli::DiffCommand diff;
+  goleakcheck::cli::AnalyzeCommand analyze;
+  goleakcheck::cli::WatchCommand watch;
 };
 
 ExitCode run_command(const CLI::App& app, const AllOptions& options) {
@@ -314,7 +366,9 @@ int main(int argc, char** argv) {
     // scenario, setsid grandchild or temporary file behind. The commands
     // that only read dumps start none, and skip the thread this takes.
     if (!app.got_subcommand("parse") && !app.got_subcommand("diff") && !app.got_subcommand("analyze")) {
-      goleakcheck::clean_up_on_signals();
+      goleakcheck::clean_up_on_signals([](int signal) {
+        std::_Exit(goleakcheck::cli::interrupted_status(signal));
+      });
       goleakcheck::adopt_orphans();
     }
     const ExitCode code = run_command(app, options);

@@ -1,5 +1,6 @@
 #include "offline_commands.hpp"
 
+#include <fcntl.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
 
@@ -20,29 +21,18 @@
 
 #include <fmt/format.h>
 
-#include "dump_parts.hpp"
 #include "on_error.hpp"
+#include "report_output.hpp"
 #include "goleakcheck/diff.hpp"
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/http_client.hpp"
+#include "goleakcheck/compare.hpp"
 #include "goleakcheck/profile.hpp"
+#include "goleakcheck/source.hpp"
 #include "goleakcheck/summary.hpp"
 
 namespace goleakcheck::cli {
-
-namespace {
-
-// The first line of a file, or what there is of it in its first 4 KiB.
-std::string read_start(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::string start(4096, '\0');
-  file.read(start.data(), static_cast<std::streamsize>(start.size()));
-  start.resize(static_cast<std::size_t>(file.gcount()));
-  return start;
-}
-
-}  // namespace
 
 namespace {
 
@@ -65,26 +55,20 @@ struct Piece {
 // What the pieces say together: an error when they are no dump, else
 // warnings on stderr. Only the last piece can be cut.
 void check_and_warn(const std::string& source, const std::vector<Piece>& pieces) {
-  std::size_t bytes = 0;
   std::size_t unreadable = 0;
   const std::string* first_unreadable = nullptr;
-  Snapshot whole;  // the counts of all pieces
+  std::vector<Snapshot> ends;
   for (const Piece& piece : pieces) {
-    bytes += piece.end.bytes;
     unreadable += piece.unreadable;
     if (first_unreadable == nullptr && piece.unreadable > 0) first_unreadable = &piece.first_unreadable;
-    whole.records_read += piece.end.records_read;
-    whole.stray_bytes += piece.end.stray_bytes;
-    whole.stray_lines += piece.end.stray_lines;
-    whole.binary_stray_bytes += piece.end.binary_stray_bytes;
-    if (whole.unreadable_lines == 0) whole.first_unreadable_line = piece.end.first_unreadable_line;
-    whole.unreadable_lines += piece.end.unreadable_lines;
+    ends.push_back(piece.end);
   }
-  whole.bytes = bytes;
+  const Snapshot whole = combine_pieces(ends);
+  const std::size_t bytes = whole.bytes;
   if (const std::string why = why_not_a_dump(whole); !why.empty()) {
     throw Error(ErrorKind::not_a_dump,
                 fmt::format("{} is not a goroutine dump: {}; give a debug=2 dump, a debug=1 profile or a crash log",
-                            source == "-" ? "standard input" : source, why));
+                            source_name(source), why));
   }
   if (pieces.back().end.truncated) {
     std::cerr << fmt::format(
@@ -112,22 +96,10 @@ void check_and_warn(const std::string& source, const std::vector<Piece>& pieces)
   }
 }
 
-// A regular file large enough to be worth reading with every core; a pipe,
-// stdin or a URL is read in one pass.
-std::uint64_t parallel_file_size(const std::string& source) {
-  constexpr std::uint64_t kWorthIt = std::uint64_t{8} << 20;
-  std::error_code error;
-  if (source == "-" || source.find("://") != std::string::npos || !std::filesystem::is_regular_file(source, error)) {
-    return 0;
-  }
-  const std::uint64_t size = std::filesystem::file_size(source, error);
-  return !error && size >= kWorthIt ? size : 0;
-}
-
 // The summary of a large file, each piece read by its own core.
 void summarize_in_pieces(const std::string& path, std::uint64_t size) {
   const std::vector<std::uint64_t> cuts =
-      record_aligned_cuts(path, size, std::max(1U, std::min(4U, std::thread::hardware_concurrency())));
+      record_aligned_cuts(path, size, pieces_for_this_machine());
   std::vector<Piece> pieces(cuts.size());
   std::vector<DumpSummary> summaries(cuts.size());
   for_each_piece_at_once(cuts.size(), [&](std::size_t i) {
@@ -228,7 +200,7 @@ void write_json_in_pieces(const std::string& path, std::uint64_t size) {
   // output is written to the file and later copied (tests/bench/run).
   constexpr double kDirectPieceWeight = 1.3;
   const std::vector<std::uint64_t> cuts = record_aligned_cuts(
-      path, size, std::max(1U, std::min(4U, std::thread::hardware_concurrency())), kDirectPieceWeight);
+      path, size, pieces_for_this_machine(), kDirectPieceWeight);
   std::vector<Piece> pieces(cuts.size());
   std::vector<std::unique_ptr<TempFile>> spills;
   std::vector<std::unique_ptr<FileOutput>> spill_buffers;
@@ -281,9 +253,42 @@ void write_json_in_pieces(const std::string& path, std::uint64_t size) {
 
 }  // namespace
 
+namespace {
+
+// For `parse --format FORMAT:FILE`: standard output goes to FILE while this
+// lives, so that every writer (and sendfile(2)) writes there.
+class StdoutToFile {
+ public:
+  explicit StdoutToFile(const std::string& file) {
+    std::cout.flush();
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) throw Error(ErrorKind::io, fmt::format("cannot write {}: {}", file, std::strerror(errno)));
+    saved_ = ::dup(STDOUT_FILENO);
+    ::dup2(fd, STDOUT_FILENO);
+    ::close(fd);
+  }
+  StdoutToFile(const StdoutToFile&) = delete;
+  StdoutToFile& operator=(const StdoutToFile&) = delete;
+  ~StdoutToFile() {
+    std::cout.flush();
+    std::fflush(stdout);
+    ::dup2(saved_, STDOUT_FILENO);
+    ::close(saved_);
+  }
+
+ private:
+  int saved_ = -1;
+};
+
+}  // namespace
+
 ExitCode parse(const ParseOptions& options) {
-  const bool json = options.format == "json";
-  if (const std::uint64_t size = parallel_file_size(options.source);
+  const std::vector<ReportTarget> targets = output_targets(options.formats, {"text", "json"});
+  if (targets.size() > 1) throw Error(ErrorKind::usage, "parse writes one format: give --format once");
+  std::optional<StdoutToFile> to_file;
+  if (!targets.front().file.empty()) to_file.emplace(targets.front().file);
+  const bool json = targets.front().format == "json";
+  if (const std::uint64_t size = size_worth_reading_in_pieces(options.source);
       size > 0 && !looks_like_profile(read_start(options.source))) {
     if (json) {
       write_json_in_pieces(options.source, size);
@@ -344,44 +349,9 @@ ExitCode parse(const ParseOptions& options) {
 }
 
 ExitCode snapshot(const SnapshotOptions& options) {
-  const Endpoint endpoint = Endpoint::parse(options.url);  // a bad URL is a usage error before any file is made
-  // Written beside the target and renamed over it only once whole: a failed
-  // fetch leaves an existing file as it was, and no partial file.
-  const std::filesystem::path target(options.output);
-  std::string temp = (target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path()) /
-                     ("." + target.filename().string() + ".XXXXXX");
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}: {}", options.output, std::strerror(errno)));
-  ::close(fd);
-  struct RemoveUnlessRenamed {
-    std::string path;
-    ~RemoveUnlessRenamed() {
-      if (!path.empty()) std::filesystem::remove(path);
-    }
-  } guard{temp};
-  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-  std::size_t bytes = 0;
-  // Read as it is saved, records handed over and dropped: what is no dump
-  // (an HTML page, random bytes) replaces nothing.
-  bool writer_seen = false;
-  DumpReader reader([&](const Goroutine& g) { writer_seen = writer_seen || writes_the_dump(g); });
-  const bool cut = read_source(options.url, options.fetch, [&](std::string_view chunk) {
-    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    reader.feed(chunk);
-    bytes += chunk.size();
-  });
-  out.close();
-  if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the dump to {}", options.output));
-  if (const std::string why = why_not_a_live_dump(reader.finish(cut), writer_seen); !why.empty()) {
-    throw Error(ErrorKind::not_a_dump,
-                fmt::format("{}{} answered 200 but is not a goroutine dump: {}; {} was left as it was; is {} the "
-                            "program's pprof address?",
-                            endpoint.url(), kGoroutineDumpPath, why, options.output, endpoint.url()));
-  }
-  std::filesystem::rename(temp, target);
-  guard.path.clear();
-  std::cerr << fmt::format("goleakcheck: saved {} bytes to {}{}\n", bytes, options.output,
-                           cut ? " (cut at the size cap)" : "");
+  const SavedDump saved = save_dump(options.url, options.output, options.fetch);
+  std::cerr << fmt::format("goleakcheck: saved {} bytes to {}{}\n", saved.bytes, options.output,
+                           saved.cut ? " (cut at the size cap)" : "");
   return ExitCode::clean;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "exit_code.hpp"
 #include "goleakcheck/http_client.hpp"
@@ -11,7 +12,7 @@ namespace goleakcheck::cli {
 
 struct ParseOptions {
   std::string source;           // a file, "-" for stdin, or http://host:port
-  std::string format = "text";  // text | json
+  std::vector<std::string> formats;  // --format text|json[:FILE], repeatable; none: text
   FetchLimits fetch;            // for a URL
 };
 

@@ -18,28 +18,26 @@
 
 namespace goleakcheck::cli {
 
-std::vector<Ignore> user_rules(const std::vector<std::string>& files, const std::vector<std::string>& rules) {
-  std::vector<Ignore> all;
-  for (const std::string& file : files) {
-    std::vector<Ignore> from_file = load_ignore_file(file);
-    std::move(from_file.begin(), from_file.end(), std::back_inserter(all));
-  }
-  for (const std::string& rule : rules) all.push_back(parse_ignore_rule(rule));
-  return all;
-}
-
 bool is_report_format(std::string_view format) {
   return format == "text" || format == "json" || format == "junit" || format == "html";
 }
 
-std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats, const std::string& output) {
+std::vector<ReportTarget> output_targets(const std::vector<std::string>& formats,
+                                         std::initializer_list<std::string_view> allowed, const std::string& output) {
+  const auto known = [&](std::string_view format) {
+    return std::find(allowed.begin(), allowed.end(), format) != allowed.end();
+  };
   std::vector<ReportTarget> targets;
   bool output_used = false;
   for (const std::string& value : formats) {
     const std::size_t colon = value.find(':');
     ReportTarget target{value.substr(0, colon), colon == std::string::npos ? std::string() : value.substr(colon + 1)};
-    if (!is_report_format(target.format)) {
-      throw Error(ErrorKind::usage, fmt::format("--format {}: the format must be text, json, junit or html", value));
+    if (!known(target.format)) {
+      std::string names;
+      for (std::size_t i = 0; i < allowed.size(); ++i) {
+        names += fmt::format("{}{}", i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ", allowed.begin()[i]);
+      }
+      throw Error(ErrorKind::usage, fmt::format("--format {}: the format must be {}", value, names));
     }
     if (target.file.empty() && !output.empty() && output != "-" && !output_used) {
       target.file = output;
@@ -47,7 +45,7 @@ std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats
     }
     targets.push_back(std::move(target));
   }
-  if (targets.empty()) targets.push_back({"text", output == "-" ? std::string() : output});
+  if (targets.empty()) targets.push_back({std::string(*allowed.begin()), output == "-" ? std::string() : output});
   const auto to_stdout = std::count_if(targets.begin(), targets.end(), [](const ReportTarget& t) { return t.file.empty(); });
   if (to_stdout > 1) {
     throw Error(ErrorKind::usage, "only one report can go to stdout: give the others a file, e.g. --format junit:leaks.xml");
@@ -55,7 +53,9 @@ std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats
   return targets;
 }
 
-namespace {
+std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats, const std::string& output) {
+  return output_targets(formats, {"text", "json", "junit", "html"}, output);
+}
 
 void write_to(const ReportTarget& target, const std::function<void(std::ostream&)>& write) {
   if (target.file.empty() || target.file == "-") {
@@ -75,20 +75,25 @@ void write_to(const ReportTarget& target, const std::function<void(std::ostream&
   if (!out) throw Error(ErrorKind::io, fmt::format("cannot write the {} report to {}", target.format, target.file));
 }
 
-}  // namespace
-
-namespace {
-
 // no-color.org: any non-empty NO_COLOR turns colour off.
 bool colour_for_stdout() {
   const char* no_colour = std::getenv("NO_COLOR");
   return ::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0');
 }
 
+namespace {
+
+JunitOptions junit_of(const ReportFlags& flags) {
+  JunitOptions junit;
+  junit.per_group = flags.junit_per_group;
+  return junit;
+}
+
 }  // namespace
 
-void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& report, const JunitOptions& junit,
-                   bool verbose) {
+void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& report, const ReportFlags& flags) {
+  const JunitOptions junit = junit_of(flags);
+  const bool verbose = flags.verbose;
   for (const ReportTarget& target : targets) {
     write_to(target, [&](std::ostream& out) {
       if (target.format == "json") {
@@ -105,7 +110,8 @@ void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& r
 }
 
 void write_error_reports(const std::vector<ReportTarget>& targets, std::string_view message, std::string_view details,
-                         const JunitOptions& junit) {
+                         const ReportFlags& flags) {
+  const JunitOptions junit = junit_of(flags);
   for (const ReportTarget& target : targets) {
     if (target.format != "junit" || target.file.empty()) continue;
     write_to(target, [&](std::ostream& out) { write_junit_error(out, message, details, junit); });

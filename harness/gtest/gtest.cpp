@@ -1,6 +1,9 @@
 #include "goleakcheck/gtest.hpp"
 
+#include "goleakcheck/checker.hpp"
+#include "goleakcheck/diff.hpp"
 #include "goleakcheck/error.hpp"
+#include "goleakcheck/report.hpp"
 
 namespace goleakcheck::testing {
 
@@ -24,12 +27,9 @@ LeakGuard::LeakGuard(Program& program, CheckOptions options)
 LeakGuard::LeakGuard(Program& program, std::function<void()> scenario, CheckOptions options)
     : LeakGuard(checker_for(program, std::move(options)), std::move(scenario)) {}
 
-LeakGuard::LeakGuard(Checker checker, std::function<void()> scenario)
-    : checker_(std::move(checker)),
-      scenario_(std::move(scenario)),
-      baseline_(warm_up_and_take_baseline(checker_, scenario_)) {}
+namespace {
 
-Baseline LeakGuard::warm_up_and_take_baseline(const Checker& checker, const std::function<void()>& scenario) {
+Baseline warm_up_and_take_baseline(const Checker& checker, const std::function<void()>& scenario) {
   const CheckOptions& options = checker.options();
   if (!scenario && (options.warmup != 0 || options.repeat.value_or(1) != 1)) {
     throw Error(ErrorKind::usage, "a LeakGuard without a scenario cannot run one: give it the scenario to warm up "
@@ -42,9 +42,27 @@ Baseline LeakGuard::warm_up_and_take_baseline(const Checker& checker, const std:
   return scenario && !options.repeat ? checker.baseline_at_once() : checker.baseline();
 }
 
+}  // namespace
+
+struct LeakGuard::State {
+  State(Checker c, std::function<void()> s)
+      : checker(std::move(c)), scenario(std::move(s)), baseline(warm_up_and_take_baseline(checker, scenario)) {}
+  Checker checker;
+  std::function<void()> scenario;
+  Baseline baseline;
+};
+
+LeakGuard::LeakGuard(Checker checker, std::function<void()> scenario)
+    : state_(std::make_unique<const State>(std::move(checker), std::move(scenario))) {}
+LeakGuard::LeakGuard(LeakGuard&&) noexcept = default;
+LeakGuard& LeakGuard::operator=(LeakGuard&&) noexcept = default;
+LeakGuard::~LeakGuard() = default;
+
+const Baseline& LeakGuard::baseline() const { return state_->baseline; }
+
 LeakReport LeakGuard::check() const {
-  if (!scenario_) return checker_.check(baseline_);
-  return checker_.check_runs(baseline_, scenario_);
+  if (!state_->scenario) return state_->checker.check(state_->baseline);
+  return state_->checker.check_runs(state_->baseline, state_->scenario);
 }
 
 ::testing::AssertionResult NoGoroutineLeaks(const char* guard_expression, const LeakGuard& guard) {

@@ -1,5 +1,5 @@
 #include "launch/cleanup.hpp"
-#include "launch/proc.hpp"
+#include "common/proc.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>

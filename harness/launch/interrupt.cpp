@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "launch/cleanup.hpp"
-#include "launch/proc.hpp"
+#include "common/proc.hpp"
 
 namespace goleakcheck {
 
@@ -45,19 +45,27 @@ void on_first_interrupt(std::function<void()> stop) {
   handler = std::move(stop);
 }
 
-void clean_up_on_signals(std::chrono::milliseconds grace) {
+void clean_up_on_signals(std::function<void(int)> end_process, std::chrono::milliseconds grace) {
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t stopping;
   sigemptyset(&stopping);
   for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stopping, signal);
   pthread_sigmask(SIG_BLOCK, &stopping, nullptr);
-  std::thread([stopping, grace] {
+  std::thread([stopping, grace, end_process = std::move(end_process)] {
     int signal = 0;
     while (sigwait(&stopping, &signal) != 0 || hand_to_handler()) {
     }
     interrupted = true;
     detail::clean_up_everything(grace);
-    std::_Exit(128 + signal);
+    if (end_process) end_process(signal);
+    // The signal's own ending: its default action, unblocked here.
+    ::signal(signal, SIG_DFL);
+    sigset_t just_this;
+    sigemptyset(&just_this);
+    sigaddset(&just_this, signal);
+    pthread_sigmask(SIG_UNBLOCK, &just_this, nullptr);
+    ::raise(signal);
+    std::_Exit(128 + signal);  // not reached: the default action ends the process
   }).detach();
 }
 

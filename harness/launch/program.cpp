@@ -12,8 +12,8 @@
 #include "goleakcheck/error.hpp"
 #include "launch/log_tail.hpp"
 #include "common/read_file.hpp"
-#include "launch/proc.hpp"
-#include "launch/socket_owner.hpp"
+#include "common/proc.hpp"
+#include "goleakcheck/server_identity.hpp"
 #include "launch/temp_dir.hpp"
 
 namespace goleakcheck {
@@ -122,7 +122,7 @@ const Endpoint& Program::endpoint() const { return state_->endpoint; }
 // pick and our child's bind. The listening socket must be our child's, or
 // a descendant's of it.
 void Program::require_own_port() {
-  const std::optional<pid_t> owner = detail::listening_process(state_->endpoint.port, pid());
+  const std::optional<pid_t> owner = listening_process(state_->endpoint.port, pid());
   if (owner && detail::descends_from(*owner, pid())) return;
   check_alive();  // our child may have failed to bind and exited: say that
   std::string who = "no process this harness can see";

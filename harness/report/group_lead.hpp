@@ -9,7 +9,7 @@
 #include "goleakcheck/hints.hpp"
 #include "goleakcheck/report.hpp"
 #include "goleakcheck/user_code.hpp"
-#include "report/source_lines.hpp"
+#include "goleakcheck/source_lines.hpp"
 
 namespace goleakcheck::detail {
 

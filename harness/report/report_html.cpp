@@ -12,8 +12,8 @@
 #include "goleakcheck/idle_connection.hpp"
 #include "goleakcheck/report.hpp"
 #include "report/group_lead.hpp"
-#include "report/markup.hpp"
-#include "report/source_lines.hpp"
+#include "common/markup.hpp"
+#include "goleakcheck/source_lines.hpp"
 
 namespace goleakcheck {
 
@@ -45,7 +45,7 @@ void write_frames(std::ostream& out, const std::vector<Frame>& frames, const Use
 }
 
 void write_group(std::ostream& out, std::size_t number, const LeakGroup& group, const LeakReport& report,
-                 detail::SourceLines& sources) {
+                 SourceLines& sources) {
   const detail::GroupLead lead = detail::lead_of(group, report.user_code, report.read_sources ? &sources : nullptr);
   const UserOrigin& origin = lead.origin;
   out << fmt::format("<section class=\"group\" id=\"group-{}\" data-count=\"{}\" data-state=\"{}\">\n", number,
@@ -111,7 +111,7 @@ void write_html(std::ostream& out, const LeakReport& report) {
   out << fmt::format("<div class=\"verdict {}\" id=\"verdict\">{}</div>\n", clean ? "clean" : "leak", html(first_line));
   out << "<p class=\"stats\" id=\"summary\"></p>\n";
   if (!report.ids_not_compared.empty()) out << fmt::format("<p class=\"note\">{}</p>\n", html(report.ids_not_compared));
-  detail::SourceLines sources;
+  SourceLines sources;
   std::size_t number = 0;
   for (const LeakGroup& group : report.groups) write_group(out, ++number, group, report, sources);
   if (!report.grown_stacks.empty()) {

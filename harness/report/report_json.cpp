@@ -15,7 +15,7 @@
 #include "goleakcheck/summary.hpp"
 #include "report/group_lead.hpp"
 #include "report/json_writer.hpp"
-#include "report/source_lines.hpp"
+#include "goleakcheck/source_lines.hpp"
 
 namespace goleakcheck {
 
@@ -196,7 +196,7 @@ void write_stack(JsonWriter& w, const StackCount& stack, std::uint64_t count) {
 }
 
 // "your_code" and "hint" of a group, as the text report shows them.
-void write_lead(JsonWriter& w, const LeakGroup& group, const UserCode& user, detail::SourceLines* sources) {
+void write_lead(JsonWriter& w, const LeakGroup& group, const UserCode& user, SourceLines* sources) {
   const detail::GroupLead lead = detail::lead_of(group, user, sources);
   w.key("your_code");
   if (lead.origin.frame == nullptr) {
@@ -280,10 +280,11 @@ void write_profile_json(std::ostream& out, const Profile& profile) {
 
 void write_analysis_json(std::ostream& out, const SiteAnalysis& a, std::size_t top) {
   JsonWriter w(out);
-  detail::SourceLines sources;
+  SourceLines sources;
   w.start_object();
   w.field("goroutines", a.goroutines);
   w.field("blocked", a.blocked);
+  w.field("ignored", a.ignored);
   w.field("idle_connections", a.idle_connections);
   w.field("unreadable", a.unreadable);
   w.field("truncated", a.truncated);
@@ -323,7 +324,7 @@ void write_analysis_json(std::ostream& out, const SiteAnalysis& a, std::size_t t
 
 void write_json(std::ostream& out, const LeakReport& report) {
   JsonWriter w(out);
-  detail::SourceLines sources;
+  SourceLines sources;
   w.start_object();
   w.field("schema_version", kReportSchemaVersion);
   w.field("verdict", report.clean() ? "clean" : "leak");

@@ -10,7 +10,7 @@
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/user_code.hpp"
 #include "report/group_lead.hpp"
-#include "report/source_lines.hpp"
+#include "goleakcheck/source_lines.hpp"
 #include "goleakcheck/idle_connection.hpp"
 #include "goleakcheck/report.hpp"
 #include "goleakcheck/summary.hpp"
@@ -130,7 +130,7 @@ struct GroupContext {
   std::chrono::milliseconds settle{};
   const GroupGrowth* growth = nullptr;  // when the scenario was repeated
   const UserCode* user = nullptr;       // lead to the user's code (leak reports)
-  detail::SourceLines* sources = nullptr;
+  SourceLines* sources = nullptr;
   TextOptions text{};
 };
 
@@ -340,15 +340,11 @@ void write_notes(Out out, const LeakReport& report) {
 
 }  // namespace
 
-std::size_t SiteAnalysis::flagged_count() const {
-  return static_cast<std::size_t>(std::count(flagged.begin(), flagged.end(), true));
-}
-
 void write_analysis_text(std::ostream& os, const SiteAnalysis& a, std::size_t top) {
   Out out(os);
-  fmt::format_to(out, "goleakcheck analyze: {} read, {} blocked at {} ({} of idle connections apart){}\n",
+  fmt::format_to(out, "goleakcheck analyze: {} read, {} blocked at {} ({} of idle connections apart{}){}\n",
                  plural(a.goroutines, "goroutine", "goroutines"), a.blocked, plural(a.groups.size(), "site", "sites"),
-                 a.idle_connections,
+                 a.idle_connections, a.ignored > 0 ? fmt::format(", {} ignored by rules", a.ignored) : std::string(),
                  a.truncated ? fmt::format("; the dump was cut off after {} bytes{}: counts are lower bounds", a.bytes,
                                            a.bytes == kRuntimeDumpCap ? " (the runtime's 64 MiB cap)" : "")
                              : std::string());
@@ -371,7 +367,7 @@ void write_analysis_text(std::ostream& os, const SiteAnalysis& a, std::size_t to
                    g.max_wait_minutes ? fmt::format(">={}", *g.max_wait_minutes) : std::string("-"), g.state,
                    where(g.blocking_site));
   }
-  detail::SourceLines sources;
+  SourceLines sources;
   std::size_t number = 0;
   for (std::size_t i = 0; i < a.groups.size() && i < top; ++i) {
     if (a.flagged[i]) write_group(out, ++number, a.groups[i], GroupContext{{}, nullptr, &a.user_code, &sources});
@@ -406,7 +402,7 @@ void write_text(std::ostream& os, const LeakReport& report, const TextOptions& o
                    plural(report.leak_count(), "goroutine", "goroutines"),
                    report.groups.size() == 1 ? "at 1 place" : fmt::format("at {} places", report.groups.size()), stats);
     std::size_t number = 0;
-    detail::SourceLines sources;
+    SourceLines sources;
     for (const LeakGroup& group : report.groups) {
       write_group(out, ++number, group,
                   GroupContext{report.settle, growth_of(report, group), &report.user_code,

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "settle/server_identity.hpp"
+#include "goleakcheck/server_identity.hpp"
 #include "goleakcheck/checker.hpp"
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/duration.hpp"
@@ -57,7 +57,7 @@ Baseline Checker::take_baseline(bool wait_for_quiet) const {
   // Who serves, so that a check sees a restart. A launched program's death
   // is seen by check_alive, but not an exec of itself: same pid, a fresh
   // Go runtime whose goroutine ids start again.
-  const std::optional<ServerIdentity> server = detail::server_identity(endpoint());
+  const std::optional<ServerIdentity> server = server_identity(endpoint());
   // The counts first: one small request, which tells whether a dump would
   // pass the runtime's cap. When it would, no dump is taken at all: at
   // 200,000 goroutines it takes most of the check, and is never used.

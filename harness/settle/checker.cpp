@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "common/backoff.hpp"
-#include "launch/socket_owner.hpp"
-#include "settle/server_identity.hpp"
+
+#include "goleakcheck/server_identity.hpp"
 #include "settle/settle.hpp"
 #include "goleakcheck/diff.hpp"
 #include "goleakcheck/dump.hpp"
@@ -18,8 +18,6 @@
 namespace goleakcheck {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 constexpr auto kFirstPause = std::chrono::milliseconds(5);
 constexpr auto kLongestPause = std::chrono::milliseconds(200);
@@ -247,6 +245,178 @@ std::vector<std::uint64_t> left_for_more_runs(const NewGoroutines& sorted, Stays
 
 }  // namespace
 
+// One check's polls of debug=2 dumps, compared by goroutine id, until no
+// new goroutine remains or the settle time is spent. Each step is a member:
+// a poll's dump (with the runtime's proof once it is wanted), the proven
+// ids, the deferral of a first run to more runs, and the verdict.
+class Checker::IdPolls {
+ public:
+  IdPolls(const Checker& checker, const Baseline& baseline, bool may_defer, detail::Backoff& backoff,
+          Clock::duration& poll_time, LeakReport& report)
+      : checker_(checker), options_(checker.options_), baseline_(baseline), may_defer_(may_defer),
+        backoff_(backoff), poll_time_(poll_time), report_(report), start_(Clock::now()),
+        ask_proof_(options_.runtime_proof),
+        proof_deadline_(std::min(options_.proof_timeout, options_.fetch.deadline)) {}
+
+  enum class Outcome { judged, deferred, cut };
+
+  // Polls until the verdict, a deferral or a cut dump (compare counts).
+  Outcome settle() {
+    detail::settle(backoff_, poll_time_, [&] { return poll(); });
+    if (outcome_ != Outcome::judged) return outcome_;
+    for (Goroutine& g : report_.leaks) g.leaked_marker = std::binary_search(proven_.begin(), proven_.end(), g.id);
+    if (ask_proof_ && proof_wanted_) report_.proof = describe_proof(report_);
+    label_leaks(cross_checked_, checker_.rules_, report_);
+    return Outcome::judged;
+  }
+
+ private:
+  // One poll; true when it ends the settling.
+  bool poll() {
+    const auto poll_start = Clock::now();
+    std::optional<Snapshot> after = fetch_dump();
+    if (after->truncated) {
+      poll_time_ = Clock::now() - poll_start;
+      ++report_.snapshots;
+      report_.ids_not_compared = why_ids_not_compared(*after, "after-scenario");
+      outcome_ = Outcome::cut;
+      return true;
+    }
+    NewGoroutines sorted = new_goroutines(*after, baseline_, checker_.rules_);
+    if (ask_proof_ && !proof_wanted_ && !sorted.blocked.empty()) {
+      // The first new blocked goroutines: ask for the proof at once, in
+      // this same poll, instead of the plain dump.
+      proof_wanted_ = true;
+      if (std::optional<Snapshot> proved = checker_.proof_snapshot(proof_deadline_, report_.proof)) {
+        after = std::move(proved);
+        sorted = new_goroutines(*after, baseline_, checker_.rules_);
+      } else {
+        ask_proof_ = false;
+      }
+    }
+    poll_time_ = Clock::now() - poll_start;
+    ++report_.snapshots;
+    note_proven(sorted);
+    const bool all_proven = all_blocked_proven(sorted);
+    const bool last = sorted.settled() || all_proven || !backoff_.has_room_for(poll_time_);
+    const auto seen_at = Clock::now();
+    note_first_seen(sorted, seen_at);
+    // Only goroutines that stay count: the first poll's, and later ones
+    // seen for a while (not a never-quiet program's per-tick work).
+    const auto stayed_since = seen_at - std::min<Clock::duration>(options_.settle / 2, kLeastStay);
+    if (may_defer_ && !all_proven) {
+      if (std::optional<bool> done = defer(sorted, seen_at, stayed_since)) return *done;
+    }
+    if (!last) return false;
+    return judge_last(*after, sorted, all_proven, stayed_since);
+  }
+
+  // The poll's dump: the runtime's proof once it is wanted (and served in
+  // time), else a plain one.
+  std::optional<Snapshot> fetch_dump() {
+    std::optional<Snapshot> after;
+    if (ask_proof_ && proof_wanted_) {
+      after = checker_.proof_snapshot(proof_deadline_, report_.proof);
+      ask_proof_ = after.has_value();
+    }
+    if (!after) after = checker_.snapshot();
+    return after;
+  }
+
+  void note_proven(const NewGoroutines& sorted) {
+    for (const Goroutine* g : sorted.blocked) {
+      const auto at = std::lower_bound(proven_.begin(), proven_.end(), g->id);
+      if (g->leaked_marker && (at == proven_.end() || *at != g->id)) proven_.insert(at, g->id);
+    }
+  }
+
+  bool all_blocked_proven(const NewGoroutines& sorted) const {
+    return !sorted.blocked.empty() && sorted.active.empty() &&
+           std::all_of(sorted.blocked.begin(), sorted.blocked.end(), [&](const Goroutine* g) {
+             return std::binary_search(proven_.begin(), proven_.end(), g->id);
+           });
+  }
+
+  // The first poll's goroutines were there when the scenario ended: the
+  // scenario's own, always judged, running then or not. Later polls may
+  // find new ones.
+  void note_first_seen(const NewGoroutines& sorted, Clock::time_point seen_at) {
+    const bool first_poll = report_.snapshots == 1;
+    for (const auto* seen : {&sorted.blocked, &sorted.active}) {
+      for (const Goroutine* g : *seen) first_seen_.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
+    }
+  }
+
+  // A first run that leaves goroutines the runtime did not prove (or idle
+  // connections, which may grow) is no verdict yet: once they stop
+  // changing, the caller runs the scenario again and judges by growth.
+  // Running ones are waited for, and sleepers for half the settle time:
+  // they usually end soon (a periodic worker sleeps for ever, though).
+  // Returns whether to stop polling, or nullopt when nothing is left for
+  // more runs (the poll goes on to a verdict).
+  std::optional<bool> defer(const NewGoroutines& sorted, Clock::time_point seen_at, Clock::time_point stayed_since) {
+    std::vector<std::uint64_t> left = left_for_more_runs(sorted, [&](const Goroutine& g) {
+      return first_seen_.at(g.id) <= stayed_since;
+    });
+    if (left.empty()) {
+      left_last_poll_.clear();
+      return std::nullopt;
+    }
+    const bool sleepers_waited = seen_at - start_ >= options_.settle / 2;
+    const bool moving = !sorted.active.empty() ||
+                        (!sleepers_waited && std::any_of(sorted.blocked.begin(), sorted.blocked.end(),
+                                                         [](const Goroutine* g) { return g->state == "sleep"; }));
+    const bool stopped_changing = !moving && left == left_last_poll_;
+    left_last_poll_ = std::move(left);
+    const bool deferred = stopped_changing || !backoff_.has_room_for(poll_time_);
+    if (deferred) outcome_ = Outcome::deferred;
+    return deferred;
+  }
+
+  // The last poll: its dump cross-checked, then what stayed is reported.
+  // Out of time with goroutines still blocked: a leak is one seen to stay.
+  // One that started after the scenario and was first seen only just now
+  // (a program's per-tick worker, say) has not been given the time to end:
+  // it is named in a note, not judged. Proven ones need no wait.
+  bool judge_last(const Snapshot& after, const NewGoroutines& sorted, bool all_proven, Clock::time_point stayed_since) {
+    std::optional<Profile> counted = checker_.cross_check(after, baseline_, cross_check_failures_);
+    if (!counted) return false;  // a program still changing: look again
+    cross_checked_ = std::move(*counted);
+    NewGoroutines judged = sorted;
+    if (!all_proven) {
+      std::erase_if(judged.blocked, [&](const Goroutine* g) {
+        if (g->leaked_marker || first_seen_.at(g->id) <= stayed_since) return false;
+        ++report_.first_seen_last;
+        return true;
+      });
+    }
+    record_new_goroutines(judged, after, checker_.rules_, report_);
+    report_.decided_by_proof = all_proven && backoff_.has_room_for(poll_time_);
+    outcome_ = Outcome::judged;
+    return true;
+  }
+
+  const Checker& checker_;
+  const CheckOptions& options_;
+  const Baseline& baseline_;
+  const bool may_defer_;
+  detail::Backoff& backoff_;
+  Clock::duration& poll_time_;
+  LeakReport& report_;
+  const Clock::time_point start_;
+  // Asked only once a poll finds new blocked goroutines: each request runs
+  // a garbage collection, wasted on a clean run. Not again once it failed.
+  bool ask_proof_;
+  bool proof_wanted_ = false;
+  const std::chrono::milliseconds proof_deadline_;
+  std::vector<std::uint64_t> proven_;  // sorted
+  std::unordered_map<std::uint64_t, Clock::time_point> first_seen_;  // new ones, by id
+  int cross_check_failures_ = 0;
+  std::vector<std::uint64_t> left_last_poll_;  // may_defer: what the last poll left for more runs
+  Profile cross_checked_;  // the profile the verdict's dump was checked against
+  Outcome outcome_ = Outcome::judged;
+};
+
 std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defer) const {
   const auto start = Clock::now();
   detail::Backoff backoff(options_.settle, kFirstPause, kLongestPause);
@@ -257,7 +427,6 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
   report.baseline_not_quiet = baseline.not_quiet;
   report.baseline_quiet_wait = baseline.quiet_wait;
   bool compare_by_counts = baseline.snapshot().truncated;
-  Profile cross_checked;  // the profile the verdict's dump was checked against
   if (compare_by_counts) {
     // No after-dump can be compared with a cut baseline: skip fetching one
     // (for a process this large, each takes tens of seconds).
@@ -271,133 +440,39 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
     // the counts, with what is left of the settle time. The runtime's
     // proof, while it is served and fast, ends the wait as soon as every
     // new blocked goroutine is proven.
-    bool ask_proof = options_.runtime_proof;
-    // Asked only once a poll finds new blocked goroutines: each request
-    // runs a garbage collection, wasted on a clean run.
-    bool proof_wanted = false;
-    std::vector<std::uint64_t> proven;        // sorted
-    std::unordered_map<std::uint64_t, Clock::time_point> first_seen;  // new ones, by id
-    int cross_check_failures = 0;
-    std::vector<std::uint64_t> left_last_poll;  // may_defer: what the last poll left for more runs
-    bool deferred = false;
-    const auto proof_deadline = std::min(options_.proof_timeout, options_.fetch.deadline);
-    detail::settle(backoff, poll_time, [&] {
-      const auto poll_start = Clock::now();
-      std::optional<Snapshot> after;
-      if (ask_proof && proof_wanted) {
-        after = proof_snapshot(proof_deadline, report.proof);
-        ask_proof = after.has_value();
-      }
-      if (!after) after = snapshot();
-      if (after->truncated) {
-        poll_time = Clock::now() - poll_start;
-        ++report.snapshots;
-        report.ids_not_compared = why_ids_not_compared(*after, "after-scenario");
-        compare_by_counts = true;
-        return true;
-      }
-      NewGoroutines sorted = new_goroutines(*after, baseline, rules_);
-      if (ask_proof && !proof_wanted && !sorted.blocked.empty()) {
-        // The first new blocked goroutines: ask for the proof at once, in
-        // this same poll, instead of the plain dump.
-        proof_wanted = true;
-        if (std::optional<Snapshot> proved = proof_snapshot(proof_deadline, report.proof)) {
-          after = std::move(proved);
-          sorted = new_goroutines(*after, baseline, rules_);
-        } else {
-          ask_proof = false;
-        }
-      }
-      poll_time = Clock::now() - poll_start;
-      ++report.snapshots;
-      for (const Goroutine* g : sorted.blocked) {
-        const auto at = std::lower_bound(proven.begin(), proven.end(), g->id);
-        if (g->leaked_marker && (at == proven.end() || *at != g->id)) proven.insert(at, g->id);
-      }
-      const bool all_proven = !sorted.blocked.empty() && sorted.active.empty() &&
-                              std::all_of(sorted.blocked.begin(), sorted.blocked.end(), [&](const Goroutine* g) {
-                                return std::binary_search(proven.begin(), proven.end(), g->id);
-                              });
-      const bool last = sorted.settled() || all_proven || !backoff.has_room_for(poll_time);
-      const auto seen_at = Clock::now();
-      // The first poll's goroutines were there when the scenario ended: the
-      // scenario's own, always judged, running then or not. Later polls may
-      // find new ones.
-      const bool first_poll = report.snapshots == 1;
-      for (const auto* seen : {&sorted.blocked, &sorted.active}) {
-        for (const Goroutine* g : *seen) first_seen.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
-      }
-      // A first run that leaves goroutines the runtime did not prove (or
-      // idle connections, which may grow) is no verdict yet: once they stop
-      // changing, the caller runs the scenario again and judges by growth.
-      // Running ones are waited for, and sleepers for half the settle time:
-      // they usually end soon (a periodic worker sleeps for ever, though).
-      // Only goroutines that stay count: the first poll's, and later ones
-      // seen for a while (not a never-quiet program's per-tick work).
-      const auto stayed_since = seen_at - std::min<Clock::duration>(options_.settle / 2, kLeastStay);
-      std::vector<std::uint64_t> left =
-          may_defer && !all_proven ? left_for_more_runs(sorted, [&](const Goroutine& g) {
-            return first_seen.at(g.id) <= stayed_since;
-          })
-                                   : std::vector<std::uint64_t>{};
-      if (!left.empty()) {
-        const bool sleepers_waited = seen_at - start >= options_.settle / 2;
-        const bool moving = !sorted.active.empty() ||
-                            (!sleepers_waited && std::any_of(sorted.blocked.begin(), sorted.blocked.end(),
-                                                             [](const Goroutine* g) { return g->state == "sleep"; }));
-        const bool stopped_changing = !moving && left == left_last_poll;
-        left_last_poll = std::move(left);
-        deferred = stopped_changing || !backoff.has_room_for(poll_time);
-        return deferred;
-      }
-      left_last_poll.clear();
-      if (!last) return false;
-      std::optional<Profile> counted = cross_check(*after, baseline, cross_check_failures);
-      if (!counted) return false;  // a program still changing: look again
-      cross_checked = std::move(*counted);
-      // Out of time with goroutines still blocked: a leak is one seen to
-      // stay. One that started after the scenario and was first seen only
-      // just now (a program's per-tick worker, say) has not been given the
-      // time to end: it is named in a note, not judged. Proven ones need
-      // no wait.
-      NewGoroutines judged = sorted;
-      if (!all_proven) {
-        std::erase_if(judged.blocked, [&](const Goroutine* g) {
-          if (g->leaked_marker || first_seen.at(g->id) <= stayed_since) return false;
-          ++report.first_seen_last;
-          return true;
-        });
-      }
-      record_new_goroutines(judged, *after, rules_, report);
-      report.decided_by_proof = all_proven && backoff.has_room_for(poll_time);
-      return true;
-    });
-    if (deferred) return std::nullopt;
-    if (!compare_by_counts) {
-      for (Goroutine& g : report.leaks) g.leaked_marker = std::binary_search(proven.begin(), proven.end(), g.id);
-      if (ask_proof && proof_wanted) report.proof = describe_proof(report);
-      label_leaks(cross_checked, rules_, report);
+    switch (IdPolls(*this, baseline, may_defer, backoff, poll_time, report).settle()) {
+      case IdPolls::Outcome::deferred: return std::nullopt;
+      case IdPolls::Outcome::cut: compare_by_counts = true; break;
+      case IdPolls::Outcome::judged: break;
     }
   }
-  if (compare_by_counts) {
-    // Counts per stack, until no stack has more goroutines than before.
-    require_whole(baseline.counts(), "baseline", endpoint());
-    detail::settle(backoff, poll_time, [&] {
-      const auto poll_start = Clock::now();
-      const Profile after = counts();
-      poll_time = Clock::now() - poll_start;
-      ++report.snapshots;
-      require_whole(after, "after-scenario", endpoint());
-      std::vector<StackGrowth> grown = reported_growth(baseline.counts(), after, rules_);
-      const bool last = grown.empty() || !backoff.has_room_for(poll_time);
-      if (last) {
-        report.grown_stacks = std::move(grown);
-        report.final_goroutines = after.total.value_or(after.counted());
-        report.names.push_back(after.names);
-      }
-      return last;
-    });
-  }
+  if (compare_by_counts) settle_by_counts(baseline, backoff, poll_time, report);
+  finish_report(baseline, start, report);
+  return report;
+}
+
+// Counts per stack, until no stack has more goroutines than before.
+void Checker::settle_by_counts(const Baseline& baseline, detail::Backoff& backoff, Clock::duration& poll_time,
+                               LeakReport& report) const {
+  require_whole(baseline.counts(), "baseline", endpoint());
+  detail::settle(backoff, poll_time, [&] {
+    const auto poll_start = Clock::now();
+    const Profile after = counts();
+    poll_time = Clock::now() - poll_start;
+    ++report.snapshots;
+    require_whole(after, "after-scenario", endpoint());
+    std::vector<StackGrowth> grown = reported_growth(baseline.counts(), after, rules_);
+    const bool last = grown.empty() || !backoff.has_room_for(poll_time);
+    if (last) {
+      report.grown_stacks = std::move(grown);
+      report.final_goroutines = after.total.value_or(after.counted());
+      report.names.push_back(after.names);
+    }
+    return last;
+  });
+}
+
+void Checker::finish_report(const Baseline& baseline, Clock::time_point start, LeakReport& report) const {
   // Goroutine ids start again in a new process: compared with the old
   // one's, they prove nothing. A restart is an error, never a verdict.
   require_same_server(baseline);
@@ -408,12 +483,11 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
     report.baseline_goroutines = *baseline.counts().total;
   }
   report.elapsed = Clock::now() - start;
-  return report;
 }
 
 void Checker::require_same_server(const Baseline& baseline) const {
-  if (!baseline.server || detail::still_serving(*baseline.server)) return;
-  const std::optional<ServerIdentity> now = detail::server_identity(endpoint());
+  if (!baseline.server || still_serving(*baseline.server)) return;
+  const std::optional<ServerIdentity> now = server_identity(endpoint());
   const bool same_pid = now && now->pid == baseline.server->pid;
   throw Error(ErrorKind::not_our_program,
               fmt::format("the program at {} changed during the check (pid {} when the baseline was taken, {}): it "

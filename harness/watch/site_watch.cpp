@@ -7,7 +7,7 @@
 
 #include "goleakcheck/footprint.hpp"
 #include "goleakcheck/watch.hpp"
-#include "report/source_lines.hpp"
+#include "goleakcheck/source_lines.hpp"
 
 namespace goleakcheck {
 
@@ -79,8 +79,8 @@ struct SiteWatch::Sample {
   std::optional<WatchedSite> site;
 };
 
-SiteWatch::SiteWatch(WatchRules rules, UserCode user)
-    : rules_(rules), user_(std::move(user)), sources_(std::make_unique<detail::SourceLines>()) {}
+SiteWatch::SiteWatch(WatchRules rules, UserCode user, std::vector<Ignore> ignores)
+    : rules_(rules), user_(std::move(user)), ignores_(std::move(ignores)), sources_(std::make_unique<SourceLines>()) {}
 SiteWatch::SiteWatch(SiteWatch&&) noexcept = default;
 SiteWatch& SiteWatch::operator=(SiteWatch&&) noexcept = default;
 SiteWatch::~SiteWatch() = default;
@@ -130,6 +130,9 @@ std::optional<SiteWatch::Sample> SiteWatch::sample_of(std::string_view target, c
                                                       std::uint64_t count, std::string_view blocking_line) const {
   const Frame* site = g.blocking_site();
   if (site == nullptr) return std::nullopt;
+  if (std::any_of(ignores_.begin(), ignores_.end(), [&](const Ignore& rule) { return rule.matches(g); })) {
+    return std::nullopt;
+  }
   const UserOrigin origin = user_origin(g, user_);
   Sample s{site_key(target, g.state, *site, origin.frame), count, std::nullopt};
   if (!index_.contains(s.key)) s.site = describe(target, g, *site, origin, blocking_line);

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "goleakcheck/watch_report.hpp"
-#include "report/markup.hpp"
+#include "common/markup.hpp"
 
 namespace goleakcheck {
 

@@ -1,6 +1,7 @@
 // The ignore-rule language: "key: value" clauses joined by "&&".
 #include <charconv>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -137,6 +138,16 @@ std::vector<Ignore> load_ignore_file(const std::filesystem::path& file) {
   std::ostringstream text;
   text << in.rdbuf();
   return parse_ignore_rules(text.str(), file.string());
+}
+
+std::vector<Ignore> load_user_rules(const std::vector<std::string>& files, const std::vector<std::string>& rules) {
+  std::vector<Ignore> all;
+  for (const std::string& file : files) {
+    std::vector<Ignore> from_file = load_ignore_file(file);
+    std::move(from_file.begin(), from_file.end(), std::back_inserter(all));
+  }
+  for (const std::string& rule : rules) all.push_back(parse_ignore_rule(rule));
+  return all;
 }
 
 const std::vector<Ignore>& default_ignores() {

@@ -6,6 +6,7 @@
 
 #include "goleakcheck/gtest.hpp"
 #include "goleakcheck/matchers.hpp"
+#include "goleakcheck/report.hpp"
 
 namespace {
 

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "goleakcheck/error.hpp"
+#include "goleakcheck/checker.hpp"
 #include "goleakcheck/gtest.hpp"
+#include "goleakcheck/report.hpp"
 #include "leakyservice.hpp"
 
 namespace goleakcheck {

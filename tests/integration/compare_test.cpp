@@ -123,7 +123,7 @@ TEST(CliAnalyze, NamesSeed000sTwoSitesFirstInADumpCutAtTheCap) {
   ASSERT_EQ(r.exit_code, 1) << r.err;
   EXPECT_THAT(r.out, HasSubstr("the dump was cut off after 67108864 bytes (the runtime's 64 MiB cap): counts are "
                                "lower bounds"));
-  EXPECT_THAT(r.out, HasSubstr("FLAGGED: 2 sites with at least 1000 goroutines or blocked 10 minutes or more"));
+  EXPECT_THAT(r.out, HasSubstr("FLAGGED: 2 sites with at least 10000 goroutines or blocked 10 minutes or more"));
   // The top of the listing: the two sites, flagged, before anything else.
   const std::string listing = r.out.substr(r.out.find("STATE / BLOCKING SITE\n") + 22);
   const std::string first = listing.substr(0, listing.find('\n'));
@@ -163,7 +163,7 @@ TEST(CliAnalyze, NothingFlaggedInACutDumpIsNoCleanVerdict) {
 TEST(CliAnalyze, AWholeDumpWithNothingFlaggedIsClean) {
   const test::CliResult r = test::run_cli({"analyze", test::fixture("go1.26-leakyservice.debug2.txt").string()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("no site with at least 1000 goroutines"));
+  EXPECT_THAT(r.out, HasSubstr("no site with at least 10000 goroutines"));
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "goleakcheck/checker.hpp"
 #include "goleakcheck/gtest.hpp"
+#include "goleakcheck/report.hpp"
 #include "leakyservice.hpp"
 #include "source_marker.hpp"
 

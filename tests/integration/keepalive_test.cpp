@@ -6,7 +6,9 @@
 #include <chrono>
 #include <thread>
 
+#include "goleakcheck/checker.hpp"
 #include "goleakcheck/gtest.hpp"
+#include "goleakcheck/report.hpp"
 #include "goleakcheck/matchers.hpp"
 #include "goleakcheck/idle_connection.hpp"
 #include "leakyservice.hpp"

@@ -83,6 +83,10 @@ Ignore parse_ignore_rule(std::string_view rule, std::string_view origin = "--ign
 // Reads and parses a rule file. Throws Error(ErrorKind::io) when unreadable.
 std::vector<Ignore> load_ignore_file(const std::filesystem::path& file);
 
+// A user's rules as a command takes them: every file's, in order, then
+// each of `rules` (origin "--ignore"). Throws as the two above do.
+std::vector<Ignore> load_user_rules(const std::vector<std::string>& files, const std::vector<std::string>& rules);
+
 // The default rules, parsed once, each documented in README.md ("Default
 // ignores") and turned off all together by --no-default-ignores /
 // CheckOptions::default_ignores = false:
