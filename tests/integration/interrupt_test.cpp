@@ -101,6 +101,24 @@ class InterruptTest : public ::testing::Test {
 
 class SignalTest : public InterruptTest, public ::testing::WithParamInterface<int> {};
 
+// The library decides no exit status: without an exit policy of the
+// caller's, a signal stops what the process launched, then the signal's
+// own default action ends it (a death by that signal, not an exit).
+TEST_P(SignalTest, WithoutAnExitPolicyTheLibraryCleansUpAndDiesOfTheSignal) {
+  const int signal = GetParam();
+  bp::environment env = boost::this_process::environment();
+  env["GOLEAKCHECK_TEST_TOKEN"] = token_;
+  env["TMPDIR"] = tmpdir_.string();
+  bp::child program(bp::exe = GOLEAKCHECK_DEFAULT_ENDING_BIN, env, bp::std_out > bp::null, bp::std_err > bp::null);
+  ASSERT_TRUE(eventually([&] { return processes_with(token_).size() >= 2; })) << "leakyservice never started";
+  ::kill(program.id(), signal);
+  const int status = wait_status(program);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "ended with status " << status << " instead of dying of signal " << signal;
+  EXPECT_EQ(WTERMSIG(status), signal);
+  EXPECT_TRUE(eventually([&] { return nothing_left(); })) << "left behind: " << left_behind();
+  EXPECT_TRUE(no_temp_files());
+}
+
 TEST_P(SignalTest, StopsProgramScenarioAndTempFilesThenExitsConventionally) {
   const int signal = GetParam();
   bp::child cli = start("sleep 30");
