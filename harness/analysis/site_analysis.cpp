@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "goleakcheck/footprint.hpp"
-#include "goleakcheck/idle_connection.hpp"
 
 namespace goleakcheck {
 
@@ -20,7 +18,8 @@ std::string SiteAnalysis::why_unproven() const {
                      truncated ? "cut off" : "partly unreadable");
 }
 
-SiteAnalyzer::SiteAnalyzer(SiteRules rules) : rules_(std::move(rules)) {
+SiteAnalyzer::SiteAnalyzer(SiteRules rules)
+    : rules_(std::move(rules)), triage_rules_{std::move(rules_.ignores), false} {
   analysis_.user_code = rules_.user_code;
   analysis_.min_count = rules_.min_count;
   analysis_.min_minutes = rules_.min_minutes;
@@ -31,14 +30,14 @@ void SiteAnalyzer::add(const Goroutine& g) {
   if (!g.unreadable_header.empty()) ++analysis_.unreadable;
   // The last record of a cut dump is cut in two: its frames are not all
   // there, so it would make a site of its own. Counted, not grouped.
-  if (g.partial || !g.blocked() || is_snapshot_footprint(g)) return;
-  if (classify_idle_connection(g) != IdleConnection::none) {
-    ++analysis_.idle_connections;
-    return;
-  }
-  if (std::any_of(rules_.ignores.begin(), rules_.ignores.end(), [&](const Ignore& rule) { return rule.matches(g); })) {
-    ++analysis_.ignored;
-    return;
+  if (g.partial || !g.blocked()) return;
+  // What a check makes of it: our footprint, an idle connection, ignored
+  // by a rule, or counted at its site.
+  switch (triage(g, triage_rules_).kind) {
+    case Triage::footprint: return;
+    case Triage::idle_connection: ++analysis_.idle_connections; return;
+    case Triage::ignored: ++analysis_.ignored; return;
+    case Triage::reported: break;
   }
   ++analysis_.blocked;
   grouper_.add(g);

@@ -87,18 +87,14 @@ void add_rule_options(CLI::App* command, goleakcheck::cli::RuleFlags& rules, boo
 
 // --format FORMAT[:FILE] (repeatable) with the formats a command writes.
 CLI::Option* add_format_option(CLI::App* command, std::vector<std::string>& formats,
-                               std::vector<std::string> allowed, const std::string& description) {
+                               std::vector<std::string_view> allowed, const std::string& description) {
   return command->add_option("--format", formats, description)
       ->type_name("FORMAT[:FILE]")
       ->allow_extra_args(false)
       ->check([allowed](const std::string& value) {
         const std::string format = value.substr(0, value.find(':'));
         if (std::find(allowed.begin(), allowed.end(), format) != allowed.end()) return std::string();
-        std::string names;
-        for (std::size_t i = 0; i < allowed.size(); ++i) {
-          names += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
-        }
-        return "'" + value + "' is no format: give " + names;
+        return "'" + value + "' is no format: give " + goleakcheck::cli::name_formats(allowed);
       });
 }
 

@@ -18,12 +18,16 @@
 
 namespace goleakcheck::cli {
 
-bool is_report_format(std::string_view format) {
-  return format == "text" || format == "json" || format == "junit" || format == "html";
+std::string name_formats(const std::vector<std::string_view>& allowed) {
+  std::string names;
+  for (std::size_t i = 0; i < allowed.size(); ++i) {
+    names += fmt::format("{}{}", i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ", allowed[i]);
+  }
+  return names;
 }
 
 std::vector<ReportTarget> output_targets(const std::vector<std::string>& formats,
-                                         std::initializer_list<std::string_view> allowed, const std::string& output) {
+                                         const std::vector<std::string_view>& allowed, const std::string& output) {
   const auto known = [&](std::string_view format) {
     return std::find(allowed.begin(), allowed.end(), format) != allowed.end();
   };
@@ -33,11 +37,7 @@ std::vector<ReportTarget> output_targets(const std::vector<std::string>& formats
     const std::size_t colon = value.find(':');
     ReportTarget target{value.substr(0, colon), colon == std::string::npos ? std::string() : value.substr(colon + 1)};
     if (!known(target.format)) {
-      std::string names;
-      for (std::size_t i = 0; i < allowed.size(); ++i) {
-        names += fmt::format("{}{}", i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ", allowed.begin()[i]);
-      }
-      throw Error(ErrorKind::usage, fmt::format("--format {}: the format must be {}", value, names));
+      throw Error(ErrorKind::usage, fmt::format("--format {}: the format must be {}", value, name_formats(allowed)));
     }
     if (target.file.empty() && !output.empty() && output != "-" && !output_used) {
       target.file = output;
@@ -45,7 +45,7 @@ std::vector<ReportTarget> output_targets(const std::vector<std::string>& formats
     }
     targets.push_back(std::move(target));
   }
-  if (targets.empty()) targets.push_back({std::string(*allowed.begin()), output == "-" ? std::string() : output});
+  if (targets.empty()) targets.push_back({std::string(allowed.front()), output == "-" ? std::string() : output});
   const auto to_stdout = std::count_if(targets.begin(), targets.end(), [](const ReportTarget& t) { return t.file.empty(); });
   if (to_stdout > 1) {
     throw Error(ErrorKind::usage, "only one report can go to stdout: give the others a file, e.g. --format junit:leaks.xml");

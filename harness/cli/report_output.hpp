@@ -3,7 +3,6 @@
 #pragma once
 
 #include <functional>
-#include <initializer_list>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -49,7 +48,7 @@ struct ReportTarget {
 // (--output) is the file of the one given without a file, when there is
 // one. At most one target may be stdout. Throws Error(usage) otherwise.
 std::vector<ReportTarget> output_targets(const std::vector<std::string>& formats,
-                                         std::initializer_list<std::string_view> allowed,
+                                         const std::vector<std::string_view>& allowed,
                                          const std::string& output = {});
 // output_targets for a check's report: text, json, junit or html.
 std::vector<ReportTarget> report_targets(const std::vector<std::string>& formats, const std::string& output);
@@ -67,8 +66,8 @@ void write_reports(const std::vector<ReportTarget>& targets, const LeakReport& r
 void write_error_reports(const std::vector<ReportTarget>& targets, std::string_view message, std::string_view details,
                          const ReportFlags& flags);
 
-// The names a --format value may start with, for a check's report.
-bool is_report_format(std::string_view format);
+// "text, json or html": the formats of `allowed`, for messages.
+std::string name_formats(const std::vector<std::string_view>& allowed);
 
 // Whether colour is wanted on stdout: a terminal, and no NO_COLOR.
 bool colour_for_stdout();

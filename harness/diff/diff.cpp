@@ -242,8 +242,7 @@ Triage triage(const Goroutine& g, const TriageRules& rules) {
   if (!rules.idle_connections_are_leaks && classify_idle_connection(g) != IdleConnection::none) {
     return {Triage::idle_connection};
   }
-  const auto rule = std::find_if(rules.ignores.begin(), rules.ignores.end(), [&](const Ignore& i) { return i.matches(g); });
-  if (rule != rules.ignores.end()) return {Triage::ignored, static_cast<std::size_t>(rule - rules.ignores.begin())};
+  if (const std::optional<std::size_t> rule = first_matching_rule(rules.ignores, g)) return {Triage::ignored, *rule};
   return {Triage::reported};
 }
 

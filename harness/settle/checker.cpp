@@ -251,10 +251,11 @@ std::vector<std::uint64_t> left_for_more_runs(const NewGoroutines& sorted, Stays
 // ids, the deferral of a first run to more runs, and the verdict.
 class Checker::IdPolls {
  public:
-  IdPolls(const Checker& checker, const Baseline& baseline, bool may_defer, detail::Backoff& backoff,
-          Clock::duration& poll_time, LeakReport& report)
+  // `start`: when the check began (judge's), from which sleepers are waited.
+  IdPolls(const Checker& checker, const Baseline& baseline, bool may_defer, Clock::time_point start,
+          detail::Backoff& backoff, Clock::duration& poll_time, LeakReport& report)
       : checker_(checker), options_(checker.options_), baseline_(baseline), may_defer_(may_defer),
-        backoff_(backoff), poll_time_(poll_time), report_(report), start_(Clock::now()),
+        backoff_(backoff), poll_time_(poll_time), report_(report), start_(start),
         ask_proof_(options_.runtime_proof),
         proof_deadline_(std::min(options_.proof_timeout, options_.fetch.deadline)) {}
 
@@ -440,7 +441,7 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
     // the counts, with what is left of the settle time. The runtime's
     // proof, while it is served and fast, ends the wait as soon as every
     // new blocked goroutine is proven.
-    switch (IdPolls(*this, baseline, may_defer, backoff, poll_time, report).settle()) {
+    switch (IdPolls(*this, baseline, may_defer, start, backoff, poll_time, report).settle()) {
       case IdPolls::Outcome::deferred: return std::nullopt;
       case IdPolls::Outcome::cut: compare_by_counts = true; break;
       case IdPolls::Outcome::judged: break;

@@ -130,9 +130,7 @@ std::optional<SiteWatch::Sample> SiteWatch::sample_of(std::string_view target, c
                                                       std::uint64_t count, std::string_view blocking_line) const {
   const Frame* site = g.blocking_site();
   if (site == nullptr) return std::nullopt;
-  if (std::any_of(ignores_.begin(), ignores_.end(), [&](const Ignore& rule) { return rule.matches(g); })) {
-    return std::nullopt;
-  }
+  if (first_matching_rule(ignores_, g)) return std::nullopt;
   const UserOrigin origin = user_origin(g, user_);
   Sample s{site_key(target, g.state, *site, origin.frame), count, std::nullopt};
   if (!index_.contains(s.key)) s.site = describe(target, g, *site, origin, blocking_line);

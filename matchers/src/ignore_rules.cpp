@@ -140,6 +140,13 @@ std::vector<Ignore> load_ignore_file(const std::filesystem::path& file) {
   return parse_ignore_rules(text.str(), file.string());
 }
 
+std::optional<std::size_t> first_matching_rule(std::span<const Ignore> rules, const Goroutine& g) {
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].matches(g)) return i;
+  }
+  return std::nullopt;
+}
+
 std::vector<Ignore> load_user_rules(const std::vector<std::string>& files, const std::vector<std::string>& rules) {
   std::vector<Ignore> all;
   for (const std::string& file : files) {

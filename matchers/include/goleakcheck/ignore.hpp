@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <span>
 #include <set>
 #include <string>
 #include <string_view>
@@ -96,6 +98,10 @@ std::vector<Ignore> load_user_rules(const std::vector<std::string>& files, const
 //   - the runtime's lazily started background workers (finalizers,
 //     cleanups, GC and scavenger waits).
 const std::vector<Ignore>& default_ignores();
+
+// The index of the first of `rules` that matches `g`, or nullopt: how
+// every stage tries rules (the first match is credited). O(rules).
+std::optional<std::size_t> first_matching_rule(std::span<const Ignore> rules, const Goroutine& g);
 
 // The rules a check tries, in the order it tries them: the user's first
 // (so a rule of theirs is credited before an overlapping default), then

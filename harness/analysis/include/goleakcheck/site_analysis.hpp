@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "goleakcheck/diff.hpp"
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/goroutine.hpp"
 #include "goleakcheck/grouping.hpp"
@@ -71,7 +72,8 @@ class SiteAnalyzer {
   SiteAnalysis finish(const Snapshot& end);
 
  private:
-  SiteRules rules_;
+  SiteRules rules_;  // its ignores moved into triage_rules_
+  TriageRules triage_rules_;  // as a check triages: footprint, idle connections, rules
   SiteAnalysis analysis_;
   LeakGrouper grouper_;
   using FrameKey = std::tuple<std::string_view, std::string_view, int>;
