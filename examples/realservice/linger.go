@@ -39,3 +39,20 @@ func lateBlock(w http.ResponseWriter, r *http.Request) {
 	}()
 	_, _ = w.Write([]byte("ok late-block\n"))
 }
+
+// giveUp starts a goroutine that waits for an answer nobody sends and gives
+// up after ?ms= milliseconds (default 300): blocked in a select, not asleep,
+// and still ending on its own, which a check must wait for.
+func giveUp(w http.ResponseWriter, r *http.Request) {
+	ms, err := strconv.Atoi(r.URL.Query().Get("ms"))
+	if err != nil || ms < 0 {
+		ms = 300
+	}
+	go func() {
+		select {
+		case <-make(chan struct{}):
+		case <-time.After(time.Duration(ms) * time.Millisecond):
+		}
+	}()
+	_, _ = w.Write([]byte("ok give-up\n"))
+}

@@ -63,6 +63,7 @@ func main() {
 	mux.HandleFunc("/global-leak", globalLeak)
 	mux.HandleFunc("/linger", linger)
 	mux.HandleFunc("/late-block", lateBlock)
+	mux.HandleFunc("/give-up", giveUp)
 	mux.HandleFunc("/publish-per-call", publishPerCall)
 	mux.HandleFunc("/rpc", sharedRPCCall)
 	mux.HandleFunc("/rpc-per-call", rpcPerCall)

@@ -147,6 +147,9 @@ void add_run_command(CLI::App& app, goleakcheck::cli::RunCommand& options) {
                   "shell command (sh -c) run between baseline and check; it gets GOLEAKCHECK_ADDR and GOLEAKCHECK_URL");
   add_duration_option(run, "--scenario-timeout", options.scenario.timeout, "how long the scenario may run");
   add_duration_option(run, "--settle", check.settle, "how long new goroutines get to finish, e.g. 500ms, 2s");
+  add_duration_option(run, "--growth-stay", check.growth_stay,
+                      "with runs judged by growth, how long the oldest goroutine of a group that grew with every "
+                      "run must stay blocked to fail before the settle time is out (at most --settle)");
   add_duration_option(run, "--ready-timeout", launch.ready_timeout, "how long the program gets to serve /debug/pprof/");
   run->add_option("--ready-url", launch.ready_url,
                   "also wait until the program's own PATH (e.g. /healthz) answers 2xx before the baseline")

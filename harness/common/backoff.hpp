@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 namespace goleakcheck::detail {
@@ -27,15 +28,24 @@ class Backoff {
   // own time) still fits before the deadline, then doubles it up to the
   // longest.
   void sleep(Clock::duration reserve = Clock::duration{}) {
-    const Clock::duration room = std::max<Clock::duration>(remaining() - reserve, Clock::duration{});
+    Clock::duration room = std::max<Clock::duration>(remaining() - reserve, Clock::duration{});
+    if (wake_by_) {
+      room = std::min<Clock::duration>(room, std::max<Clock::duration>(*wake_by_ - Clock::now(), Clock::duration{}));
+      wake_by_.reset();
+    }
     std::this_thread::sleep_for(std::min<Clock::duration>(pause_, room));
     pause_ = std::min(pause_ * 2, longest_);
   }
+
+  // Ends the next sleep by `at` at the latest: a poll is due then (the
+  // moment a verdict could be made, say), whatever the pause has grown to.
+  void wake_by(Clock::time_point at) { wake_by_ = at; }
 
  private:
   Clock::time_point deadline_;
   std::chrono::milliseconds pause_;
   std::chrono::milliseconds longest_;
+  std::optional<Clock::time_point> wake_by_;
 };
 
 }  // namespace goleakcheck::detail

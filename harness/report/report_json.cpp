@@ -413,6 +413,7 @@ void write_json(std::ostream& out, const LeakReport& report) {
   w.key("proof");
   w.string_or_null(report.proof);
   w.field("decided_by_proof", report.decided_by_proof);
+  w.field("decided_by_growth", report.decided_by_growth);
   w.key("baseline_not_quiet");
   w.string_or_null(report.baseline_not_quiet);
   w.key("stats");

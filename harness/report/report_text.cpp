@@ -386,7 +386,9 @@ void write_text(std::ostream& os, const LeakReport& report, const TextOptions& o
       fmt::format("{} before, {} after; waited {} of {} settle time{}, {}",
                   plural(report.baseline_goroutines, "goroutine", "goroutines"), report.final_goroutines,
                   format_duration(report.elapsed), format_duration(report.settle),
-                  report.decided_by_proof ? " (the runtime's proof came first)" : "",
+                  report.decided_by_proof    ? " (the runtime's proof came first)"
+                  : report.decided_by_growth ? " (growth over the runs came first)"
+                                             : "",
                   plural(report.snapshots, "snapshot", "snapshots"));
   if (!report.ids_not_compared.empty()) fmt::format_to(out, "goleakcheck: note: {}\n", report.ids_not_compared);
   if (report.clean()) {

@@ -14,6 +14,8 @@
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/error.hpp"
+#include "goleakcheck/growth.hpp"
+#include "goleakcheck/run_history.hpp"
 
 namespace goleakcheck {
 
@@ -252,9 +254,10 @@ std::vector<std::uint64_t> left_for_more_runs(const NewGoroutines& sorted, Stays
 class Checker::IdPolls {
  public:
   // `start`: when the check began (judge's), from which sleepers are waited.
-  IdPolls(const Checker& checker, const Baseline& baseline, bool may_defer, Clock::time_point start,
-          detail::Backoff& backoff, Clock::duration& poll_time, LeakReport& report)
-      : checker_(checker), options_(checker.options_), baseline_(baseline), may_defer_(may_defer),
+  // `history`: see judge().
+  IdPolls(const Checker& checker, const Baseline& baseline, bool may_defer, RunHistory* history,
+          Clock::time_point start, detail::Backoff& backoff, Clock::duration& poll_time, LeakReport& report)
+      : checker_(checker), options_(checker.options_), baseline_(baseline), may_defer_(may_defer), history_(history),
         backoff_(backoff), poll_time_(poll_time), report_(report), start_(start),
         ask_proof_(options_.runtime_proof),
         proof_deadline_(std::min(options_.proof_timeout, options_.fetch.deadline)) {}
@@ -299,8 +302,9 @@ class Checker::IdPolls {
     ++report_.snapshots;
     note_proven(sorted);
     const bool all_proven = all_blocked_proven(sorted);
-    const bool last = sorted.settled() || all_proven || !backoff_.has_room_for(poll_time_);
     const auto seen_at = Clock::now();
+    const bool grown = !all_proven && growth_shows_leaks(*after, sorted, seen_at);
+    const bool last = sorted.settled() || all_proven || grown || !backoff_.has_room_for(poll_time_);
     note_first_seen(sorted, seen_at);
     // Only goroutines that stay count: the first poll's, and later ones
     // seen for a while (not a never-quiet program's per-tick work).
@@ -309,7 +313,20 @@ class Checker::IdPolls {
       if (std::optional<bool> done = defer(sorted, seen_at, stayed_since)) return *done;
     }
     if (!last) return false;
-    return judge_last(*after, sorted, all_proven, stayed_since);
+    return judge_last(*after, sorted, all_proven, grown, stayed_since);
+  }
+
+  // Whether the earlier runs' growth shows every new blocked goroutine of
+  // this poll a leak (a check by growth only); when only the stay is
+  // missing, the next poll is planned for when it is reached.
+  bool growth_shows_leaks(const Snapshot& after, const NewGoroutines& sorted, Clock::time_point now) {
+    if (may_defer_ || !history_) return false;
+    const std::optional<Clock::time_point> shown =
+        when_growth_shows_leaks(sorted, after, *history_, detail::growth_stay(options_));
+    if (!shown) return false;
+    if (*shown <= now) return true;
+    backoff_.wake_by(*shown);
+    return false;
   }
 
   // The poll's dump: the runtime's proof once it is wanted (and served in
@@ -344,7 +361,10 @@ class Checker::IdPolls {
   void note_first_seen(const NewGoroutines& sorted, Clock::time_point seen_at) {
     const bool first_poll = report_.snapshots == 1;
     for (const auto* seen : {&sorted.blocked, &sorted.active}) {
-      for (const Goroutine* g : *seen) first_seen_.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
+      for (const Goroutine* g : *seen) {
+        first_seen_.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
+        seen_since_.try_emplace(g->id, seen_at);
+      }
     }
   }
 
@@ -370,7 +390,18 @@ class Checker::IdPolls {
     const bool stopped_changing = !moving && left == left_last_poll_;
     left_last_poll_ = std::move(left);
     const bool deferred = stopped_changing || !backoff_.has_room_for(poll_time_);
-    if (deferred) outcome_ = Outcome::deferred;
+    if (deferred) {
+      outcome_ = Outcome::deferred;
+      // What the runs after it are judged with: when each blocked one the
+      // first run left was first seen.
+      if (history_) {
+        for (const Goroutine* g : sorted.blocked) {
+          if (std::binary_search(left_last_poll_.begin(), left_last_poll_.end(), g->id)) {
+            history_->seen.try_emplace(g->id, RunHistory::Sighting{growth_key(*g), seen_since_.at(g->id)});
+          }
+        }
+      }
+    }
     return deferred;
   }
 
@@ -379,7 +410,8 @@ class Checker::IdPolls {
   // One that started after the scenario and was first seen only just now
   // (a program's per-tick worker, say) has not been given the time to end:
   // it is named in a note, not judged. Proven ones need no wait.
-  bool judge_last(const Snapshot& after, const NewGoroutines& sorted, bool all_proven, Clock::time_point stayed_since) {
+  bool judge_last(const Snapshot& after, const NewGoroutines& sorted, bool all_proven, bool grown,
+                  Clock::time_point stayed_since) {
     std::optional<Profile> counted = checker_.cross_check(after, baseline_, cross_check_failures_);
     if (!counted) return false;  // a program still changing: look again
     cross_checked_ = std::move(*counted);
@@ -393,6 +425,7 @@ class Checker::IdPolls {
     }
     record_new_goroutines(judged, after, checker_.rules_, report_);
     report_.decided_by_proof = all_proven && backoff_.has_room_for(poll_time_);
+    report_.decided_by_growth = grown && !report_.decided_by_proof && backoff_.has_room_for(poll_time_);
     outcome_ = Outcome::judged;
     return true;
   }
@@ -401,6 +434,7 @@ class Checker::IdPolls {
   const CheckOptions& options_;
   const Baseline& baseline_;
   const bool may_defer_;
+  RunHistory* const history_;
   detail::Backoff& backoff_;
   Clock::duration& poll_time_;
   LeakReport& report_;
@@ -412,13 +446,15 @@ class Checker::IdPolls {
   const std::chrono::milliseconds proof_deadline_;
   std::vector<std::uint64_t> proven_;  // sorted
   std::unordered_map<std::uint64_t, Clock::time_point> first_seen_;  // new ones, by id
+  std::unordered_map<std::uint64_t, Clock::time_point> seen_since_;  // the same, when really first seen
   int cross_check_failures_ = 0;
   std::vector<std::uint64_t> left_last_poll_;  // may_defer: what the last poll left for more runs
   Profile cross_checked_;  // the profile the verdict's dump was checked against
   Outcome outcome_ = Outcome::judged;
 };
 
-std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defer) const {
+std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defer,
+                                         RunHistory* history) const {
   const auto start = Clock::now();
   detail::Backoff backoff(options_.settle, kFirstPause, kLongestPause);
   Clock::duration poll_time{};
@@ -441,7 +477,7 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
     // the counts, with what is left of the settle time. The runtime's
     // proof, while it is served and fast, ends the wait as soon as every
     // new blocked goroutine is proven.
-    switch (IdPolls(*this, baseline, may_defer, start, backoff, poll_time, report).settle()) {
+    switch (IdPolls(*this, baseline, may_defer, history, start, backoff, poll_time, report).settle()) {
       case IdPolls::Outcome::deferred: return std::nullopt;
       case IdPolls::Outcome::cut: compare_by_counts = true; break;
       case IdPolls::Outcome::judged: break;

@@ -13,21 +13,16 @@
 #include "goleakcheck/error.hpp"
 #include "goleakcheck/growth.hpp"
 #include "goleakcheck/diff.hpp"
+#include "goleakcheck/duration.hpp"
 #include "goleakcheck/report.hpp"
+#include "goleakcheck/run_history.hpp"
+#include "settle/settle.hpp"
 
 namespace goleakcheck {
 
 namespace {
 
 using Counts = std::map<std::string, std::size_t>;
-
-// The new goroutines a judgement by growth looks at: those that would be
-// reported, and idle connections.
-Counts counts_after_run(const NewGoroutines& sorted) {
-  std::vector<const Goroutine*> judged = sorted.blocked;
-  judged.insert(judged.end(), sorted.idle_connections.begin(), sorted.idle_connections.end());
-  return count_by_growth_key(judged);
-}
 
 // Judges every group new after the last run by its counts after each run,
 // and moves goroutines between `leaks` and `idle_connections` to match:
@@ -68,6 +63,7 @@ void judge_runs(LeakReport& report, const std::vector<Counts>& earlier_runs) {
   report.groups = group_leaks(report.leaks);
 }
 
+
 void require_valid_runs(const CheckOptions& options) {
   if (options.warmup < 0 || (options.repeat && *options.repeat < 1)) {
     throw Error(ErrorKind::usage, fmt::format("a scenario runs at least once after the baseline and never a negative "
@@ -76,12 +72,20 @@ void require_valid_runs(const CheckOptions& options) {
   }
 }
 
+// How a report judged by growth ended, when growth ended it early.
+std::string growth_shown(const LeakReport& report, std::chrono::milliseconds stay) {
+  if (!report.decided_by_growth) return {};
+  return fmt::format("; every group grew with each run, and its oldest goroutine stayed blocked for {} with none "
+                     "of them ending, so the rest of the settle time was not waited out",
+                     format_duration(stay));
+}
+
 // What decided a report of `runs` runs against one baseline.
-std::string basis_of(const LeakReport& report, int runs, bool repeat_given) {
+std::string basis_of(const LeakReport& report, int runs, bool repeat_given, std::chrono::milliseconds stay) {
   if (runs >= 2) {
     return fmt::format("{} runs of the scenario after the baseline{}, each group of new goroutines judged by its "
-                       "growth",
-                       runs, repeat_given ? " (as repeat asked)" : "");
+                       "growth{}",
+                       runs, repeat_given ? " (as repeat asked)" : "", growth_shown(report, stay));
   }
   const std::string once = repeat_given ? "1 run of the scenario (as repeat asked)" : "1 run of the scenario";
   if (report.clean()) return once + ": it left no new blocked goroutine";
@@ -100,15 +104,16 @@ LeakReport Checker::check_scenario(const std::function<void()>& scenario) const 
 LeakReport Checker::check_runs(const Baseline& baseline, const std::function<void()>& scenario) const {
   require_valid_runs(options_);
   if (options_.repeat) {
-    LeakReport report = judged_runs(baseline, scenario, *options_.repeat);
+    LeakReport report = judged_runs(baseline, scenario, *options_.repeat, {});
     report.warmup_runs = options_.warmup;
-    report.verdict_basis = basis_of(report, *options_.repeat, true);
+    report.verdict_basis = basis_of(report, *options_.repeat, true, detail::growth_stay(options_));
     return report;
   }
   scenario();
-  if (std::optional<LeakReport> first = judge(baseline, true)) {
+  RunHistory history;
+  if (std::optional<LeakReport> first = judge(baseline, true, &history)) {
     first->warmup_runs = options_.warmup;
-    first->verdict_basis = basis_of(*first, 1, false);
+    first->verdict_basis = basis_of(*first, 1, false, detail::growth_stay(options_));
     return std::move(*first);
   }
   // The first run left goroutines only more runs can judge. Whatever it
@@ -121,18 +126,19 @@ LeakReport Checker::check_runs(const Baseline& baseline, const std::function<voi
     throw Error(ErrorKind::not_our_program,
                 fmt::format("the program at {} changed during the check: {}; check it again", endpoint().url(), why));
   }
-  LeakReport report = judged_runs(after_first, scenario, kRunsAfterAWarmup);
+  LeakReport report = judged_runs(after_first, scenario, kRunsAfterAWarmup, std::move(history));
   report.warmup_runs = options_.warmup + 1;
   report.automatic_runs = true;
   report.verdict_basis = fmt::format(
       "{} runs of the scenario: the first left new goroutines the Go runtime did not prove leaked (made once, or "
-      "leaked), so it counted as a warm-up, and the {} after it were judged by growth against a baseline taken then",
-      kRunsAfterAWarmup + 1, kRunsAfterAWarmup);
+      "leaked), so it counted as a warm-up, and the {} after it were judged by growth against a baseline taken "
+      "then{}",
+      kRunsAfterAWarmup + 1, kRunsAfterAWarmup, growth_shown(report, detail::growth_stay(options_)));
   return report;
 }
 
-LeakReport Checker::judged_runs(const Baseline& baseline, const std::function<void()>& scenario, int runs) const {
-  std::vector<Counts> earlier_runs;
+LeakReport Checker::judged_runs(const Baseline& baseline, const std::function<void()>& scenario, int runs,
+                                RunHistory history) const {
   for (int run = 1; run < runs; ++run) {
     scenario();
     // Right after a run, some of its goroutines are still finishing, some
@@ -144,26 +150,29 @@ LeakReport Checker::judged_runs(const Baseline& baseline, const std::function<vo
     bool cut = false;
     while (true) {
       const Snapshot after = snapshot();
+      const auto seen_at = std::chrono::steady_clock::now();
       if (after.truncated) {
         cut = true;  // counts per stack decide then; see check()
         break;
       }
-      Counts counts = counts_after_run(new_goroutines(after, baseline, rules_));
+      const NewGoroutines sorted = new_goroutines(after, baseline, rules_);
+      history.note(sorted, seen_at);
+      Counts counts = count_after_run(sorted);
       const bool agreed = last && *last == counts;
       last = std::move(counts);
       if (agreed || backoff.expired()) break;
       backoff.sleep();
     }
-    if (!cut) earlier_runs.push_back(std::move(*last));
+    if (!cut) history.counts.push_back(std::move(*last));
   }
   scenario();
-  LeakReport report = check(baseline);
+  // Ids compared after every run: judged by growth, which may show the
+  // leaks before the settle time is out. (A cut dump leaves the check to
+  // counts per stack, where any growth fails.)
+  const bool by_growth = runs >= 2 && history.counts.size() == static_cast<std::size_t>(runs - 1);
+  LeakReport report = *judge(baseline, false, by_growth ? &history : nullptr);
   report.runs = runs;
-  // Ids compared after every run: judged by growth. (A cut dump leaves the
-  // check to counts per stack, where any growth fails.)
-  if (runs >= 2 && report.ids_not_compared.empty() && earlier_runs.size() == static_cast<std::size_t>(runs - 1)) {
-    judge_runs(report, earlier_runs);
-  }
+  if (by_growth && report.ids_not_compared.empty()) judge_runs(report, history.counts);
   return report;
 }
 

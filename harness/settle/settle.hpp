@@ -5,7 +5,11 @@
 // what the last poll saw.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
+
 #include "common/backoff.hpp"
+#include "goleakcheck/check_options.hpp"
 
 namespace goleakcheck::detail {
 
@@ -18,6 +22,11 @@ namespace goleakcheck::detail {
 template <class Poll>
 void settle(Backoff& backoff, const Backoff::Clock::duration& poll_time, Poll&& poll) {
   while (!poll()) backoff.sleep(poll_time);
+}
+
+// The stay in force: CheckOptions::growth_stay, at most the settle time.
+inline std::chrono::milliseconds growth_stay(const CheckOptions& options) {
+  return std::min(options.growth_stay, options.settle);
 }
 
 }  // namespace goleakcheck::detail

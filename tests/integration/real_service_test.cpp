@@ -145,6 +145,7 @@ std::vector<DefaultsCase> defaults_cases() {
       {"StartUpStillGoing", rs, kStartup, wait_for_startup, 0, {}, 3},
       {"NeverQuiet", rs, {"-tick", "10ms"}, get("/h2/echo"), 0, {}, 1},
       {"GoroutinesThatEndOnTheirOwn", rs, {}, get("/linger"), 0, {}, 1},
+      {"BlockedUntilATimeout", rs, {}, get("/give-up"), 0, {}, 3},
       {"LeakHeldByAGlobal", rs, {}, get("/global-leak"), 3, {"main.globalLeak.func1"}, 3},
       {"ProvenLeakOnGo127", GOLEAKCHECK_REALSERVICE_GO127_BIN, {}, get("/proven-leak"), 1, {"main.provenLeak.func1"}, 1},
       {"ProvableLeakWithoutTheProof", rs, {}, get("/proven-leak"), 3, {"main.provenLeak.func1"}, 3},
@@ -284,6 +285,26 @@ TEST(TransportPerRequest, ASharedTransportIsABoundedPool) {
   EXPECT_TRUE(report.clean()) << render_text(report);
   EXPECT_EQ(report.idle_connections.size(), 3u);
   for (const GroupGrowth& growth : report.growth) EXPECT_THAT(growth.counts, ElementsAre(1, 1, 1, 1));
+}
+
+// A leak that grows with every run is called once its oldest goroutine has
+// stayed blocked for the growth stay: the rest of the settle time is not
+// waited out (its goroutines never end, so without growth it would be).
+TEST(GrowthStay, ALeakThatGrowsIsCalledWithoutWaitingOutTheSettleTime) {
+  const LeakReport report = check(realservice(), CheckOptions{}, get("/global-leak"));
+  EXPECT_EQ(report.leak_count(), 3u) << render_text(report);
+  EXPECT_TRUE(report.decided_by_growth) << render_text(report);
+  EXPECT_LT(report.elapsed, CheckOptions{}.settle) << render_text(report);
+  EXPECT_THAT(report.verdict_basis, HasSubstr("its oldest goroutine stayed blocked for 400ms"));
+  EXPECT_THAT(render_text(report), HasSubstr("(growth over the runs came first)"));
+}
+
+// Told to run once, a check has no growth to go by: the settle time decides.
+TEST(GrowthStay, ARunAloneWaitsOutTheSettleTime) {
+  const LeakReport report = check(realservice(), once(milliseconds(600)), get("/global-leak"));
+  EXPECT_EQ(report.leak_count(), 1u) << render_text(report);
+  EXPECT_FALSE(report.decided_by_growth);
+  EXPECT_GE(report.elapsed, milliseconds(500)) << render_text(report);
 }
 
 // --- The settle time bounds the verdict ------------------------------------

@@ -82,6 +82,10 @@ struct LeakReport {
   // The check ended before its settle time because the runtime had proved
   // every new blocked goroutine a leak.
   bool decided_by_proof = false;
+  // The check ended before its settle time because growth showed every new
+  // blocked goroutine a leak (CheckOptions::growth_stay): each group grew
+  // with every run, and its oldest goroutine stayed blocked that long.
+  bool decided_by_growth = false;
 
   // A repeated scenario (CheckOptions::warmup, repeat): how often it ran,
   // and every group new after the last run, judged by its growth. Groups

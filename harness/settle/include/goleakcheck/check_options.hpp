@@ -73,6 +73,13 @@ struct CheckOptions {
   //    cannot run twice.
   //  - N >= 2 runs it N times against the first baseline, judged by growth.
   std::optional<int> repeat;
+  // For runs judged by growth: the check of the last run need not wait out
+  // the settle time for a group that grew with every run, once the oldest
+  // of its goroutines has stayed blocked this long (and none counted after
+  // an earlier run has ended). Growth is the evidence then; this is how
+  // long one of them must be seen to stay, as goleak's default retries
+  // (about 0.43 s) are for one run. At most `settle` counts.
+  std::chrono::milliseconds growth_stay{std::chrono::milliseconds(400)};
 };
 
 // How often an undecided first run is followed by more, judged by growth

@@ -19,6 +19,7 @@
 #include "goleakcheck/ignore.hpp"
 #include "goleakcheck/profile.hpp"
 #include "goleakcheck/report.hpp"
+#include "goleakcheck/run_history.hpp"
 #include "goleakcheck/user_code.hpp"
 
 namespace goleakcheck {
@@ -117,8 +118,12 @@ class Checker {
   std::optional<Profile> cross_check(const Snapshot& after, const Baseline& baseline, int& failures) const;
   // check(), or, with `may_defer`, nullopt when the run left new goroutines
   // the runtime did not prove leaked, once they stop changing: the caller
-  // repeats the scenario to judge them (check_runs).
-  std::optional<LeakReport> judge(const Baseline& baseline, bool may_defer) const;
+  // repeats the scenario to judge them (check_runs), and `history` (when
+  // given) gets the blocked ones it left. Without `may_defer`, `history`
+  // holds the earlier runs of a check by growth, whose growth may show the
+  // leaks before the settle time is out (when_growth_shows_leaks).
+  std::optional<LeakReport> judge(const Baseline& baseline, bool may_defer,
+                                  RunHistory* history = nullptr) const;
   // judge()'s steps: polls by goroutine id (its own class, for the state
   // the polls share), polls by counts per stack when a dump was cut, and
   // what every verdict adds at the end (groups, totals, the server check).
@@ -130,7 +135,9 @@ class Checker {
   // baseline() and baseline_at_once().
   Baseline take_baseline(bool wait_for_quiet) const;
   // `runs` runs of `scenario` against `baseline`, judged by growth from 2.
-  LeakReport judged_runs(const Baseline& baseline, const std::function<void()>& scenario, int runs) const;
+  // `history`: what the runs before `baseline` left, if anything.
+  LeakReport judged_runs(const Baseline& baseline, const std::function<void()>& scenario, int runs,
+                         RunHistory history) const;
   // Error(ErrorKind::not_our_program) when the server that served
   // `baseline` no longer serves the endpoint.
   void require_same_server(const Baseline& baseline) const;

@@ -1,0 +1,59 @@
+#include "goleakcheck/run_history.hpp"
+
+#include <algorithm>
+
+#include "goleakcheck/growth.hpp"
+
+namespace goleakcheck {
+
+std::map<std::string, std::size_t> count_after_run(const NewGoroutines& sorted) {
+  std::vector<const Goroutine*> judged = sorted.blocked;
+  judged.insert(judged.end(), sorted.idle_connections.begin(), sorted.idle_connections.end());
+  return count_by_growth_key(judged);
+}
+
+void RunHistory::note(const NewGoroutines& sorted, Clock::time_point at) {
+  for (const Goroutine* g : sorted.blocked) seen.try_emplace(g->id, Sighting{growth_key(*g), at});
+}
+
+std::optional<RunHistory::Clock::time_point> when_growth_shows_leaks(const NewGoroutines& sorted,
+                                                                     const Snapshot& after,
+                                                                     const RunHistory& history,
+                                                                     std::chrono::milliseconds stay) {
+  using Clock = RunHistory::Clock;
+  using Counts = std::map<std::string, std::size_t>;
+  if (sorted.blocked.empty() || !sorted.active.empty() || history.counts.empty()) return std::nullopt;
+  // The groups to show, each with its oldest sighting so far.
+  std::map<std::string, Clock::time_point> oldest;
+  for (const Goroutine* g : sorted.blocked) oldest.try_emplace(growth_key(*g), Clock::time_point::max());
+  const Counts now = count_after_run(sorted);
+  std::vector<std::size_t> counts;
+  for (const auto& [key, unused] : oldest) {
+    counts.clear();
+    for (const Counts& run : history.counts) {
+      const auto found = run.find(key);
+      counts.push_back(found == run.end() ? 0 : found->second);
+    }
+    counts.push_back(now.at(key));
+    if (judge_growth(counts) != Growth::growing) return std::nullopt;
+  }
+  // One that ended, or runs again, shows that this kind may end.
+  std::unordered_map<std::uint64_t, const Goroutine*> present;
+  present.reserve(after.goroutines.size());
+  for (const Goroutine& g : after.goroutines) present.emplace(g.id, &g);
+  for (const auto& [id, sighting] : history.seen) {
+    const auto group = oldest.find(sighting.key);
+    if (group == oldest.end()) continue;
+    const auto there = present.find(id);
+    if (there == present.end() || !there->second->blocked()) return std::nullopt;
+    group->second = std::min(group->second, sighting.first_seen);
+  }
+  Clock::time_point shown = Clock::time_point::min();
+  for (const auto& [key, since] : oldest) {
+    if (since == Clock::time_point::max()) return std::nullopt;  // never seen before this run
+    shown = std::max(shown, since + stay);
+  }
+  return shown;
+}
+
+}  // namespace goleakcheck
