@@ -44,7 +44,9 @@ struct PastDeadline {};
 // deadline holds whatever the server does: refuse, stall, or trickle a byte
 // at a time.
 struct HttpClient::Impl {
-  explicit Impl(Endpoint e) : endpoint(std::move(e)) {}
+  // Beast reads as much as the buffer has room for, and at least 512
+  // bytes: with room for 64 KiB, a dump comes in 64 KiB reads, not 512.
+  explicit Impl(Endpoint e) : endpoint(std::move(e)) { buffer.reserve(64 * 1024); }
 
   Endpoint endpoint;
   asio::io_context io;
@@ -209,9 +211,9 @@ bool poll_until_answered(const Endpoint& endpoint, std::string_view path, std::c
                          Answered&& answered) {
   constexpr std::size_t kProbeBytes = std::size_t{1} << 20;
   // Probes a few ms apart at most: a refused connection costs little, and
-  // a program is seen ready within 2 ms of its listener, not up to 100 ms
+  // a program is seen ready within 1 ms of its listener, not up to 100 ms
   // later (every launch waits for it).
-  detail::Backoff backoff(timeout, std::chrono::milliseconds(1), std::chrono::milliseconds(2));
+  detail::Backoff backoff(timeout, std::chrono::milliseconds(1), std::chrono::milliseconds(1));
   while (true) {
     if (check_alive) check_alive();
     if (backoff.expired()) return false;

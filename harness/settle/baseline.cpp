@@ -1,6 +1,7 @@
 // The baseline: taken once the program is quiet, and from counts alone
 // when a dump of it would be cut off anyway.
 #include <algorithm>
+#include <future>
 #include <thread>
 
 #include <fmt/format.h>
@@ -57,7 +58,9 @@ Baseline Checker::take_baseline(bool wait_for_quiet) const {
   // Who serves, so that a check sees a restart. A launched program's death
   // is seen by check_alive, but not an exec of itself: same pid, a fresh
   // Go runtime whose goroutine ids start again.
-  const std::optional<ServerIdentity> server = server_identity(endpoint());
+  // Read from the kernel while the counts are fetched.
+  std::future<std::optional<ServerIdentity>> server =
+      std::async(std::launch::async, [endpoint = endpoint()] { return server_identity(endpoint); });
   // The counts first: one small request, which tells whether a dump would
   // pass the runtime's cap. When it would, no dump is taken at all: at
   // 200,000 goroutines it takes most of the check, and is never used.
@@ -93,7 +96,7 @@ Baseline Checker::take_baseline(bool wait_for_quiet) const {
     }
   }
   Baseline baseline(std::move(snapshot), std::move(counts));
-  baseline.server = server;
+  baseline.server = server.get();
   baseline.not_quiet = std::move(not_quiet);
   baseline.dump_skipped = std::move(dump_skipped);
   baseline.quiet_wait = Clock::now() - start;
