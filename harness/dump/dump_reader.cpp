@@ -111,7 +111,9 @@ bool parse_header(std::string_view line, Goroutine& g, NamePool& names, std::str
 // The line number follows the last colon (Windows paths hold a drive colon;
 // the trailing fields hold none) and ends at a space or the end of the line,
 // so a path may hold spaces too.
-bool parse_location(std::string_view line, Frame& frame, NamePool& names) {
+// `known`: a file name interned before, likely the same (the previous
+// record's at this depth), taken without a lookup when it is.
+bool parse_location(std::string_view line, Frame& frame, NamePool& names, std::string_view known) {
   line.remove_prefix(1);  // the tab
   const std::size_t colon = find_last(line, ':');
   if (colon == std::string_view::npos) return false;
@@ -123,7 +125,8 @@ bool parse_location(std::string_view line, Frame& frame, NamePool& names) {
   // Go's line numbers are int32: a larger one is no Go dump's, and would
   // wrap. The frame is left without a location instead.
   if (number > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) return false;
-  frame.file = names.intern(line.substr(0, colon));
+  const std::string_view file = line.substr(0, colon);
+  frame.file = file == known ? known : names.intern(file);
   frame.line = static_cast<int>(number);
   return true;
 }
@@ -142,6 +145,11 @@ struct DumpReader::State {
   bool in_record = false;
   Goroutine current;
   std::vector<Frame> frames;  // its own frames; reused across records
+  // The record before, whose names most often repeat at the same depth (a
+  // dump lists thousands of goroutines with one stack): an equal name is
+  // taken from it without hashing. Empty names where it had none.
+  std::vector<Frame> previous;
+  Frame previous_creator;
   std::string scratch;        // decoded names and labels before interning
   bool in_ancestors = false;
   bool has_body = false;  // a header alone is a record cut right after it
@@ -179,6 +187,7 @@ struct DumpReader::State {
     current = Goroutine{};
     if (!parse_header(line, current, *names, scratch)) current.unreadable_header = names->intern(line);
     in_record = true;
+    std::swap(frames, previous);
     frames.clear();
     in_ancestors = false;
     has_body = false;
@@ -188,6 +197,7 @@ struct DumpReader::State {
   void finish_record(bool partial = false) {
     current.partial = partial;
     in_record = false;
+    previous_creator = current.created_by.value_or(Frame{});
     ++snapshot.records_read;
     if (on_record) {
       // Lend the reused frame vector instead of copying it.
@@ -247,6 +257,17 @@ struct DumpReader::State {
     if (snapshot.unreadable_lines++ == 0) snapshot.first_unreadable_line = names->intern(line);
   }
 
+  const Frame* previous_at(std::size_t depth) const { return depth < previous.size() ? &previous[depth] : nullptr; }
+
+  // A function name interned: `before`'s when it is the same text and has
+  // no escapes (then interning would give it back unchanged).
+  std::string_view name_like(std::string_view raw, const Frame* before) {
+    if (before != nullptr && raw == before->function && raw.find('%') == std::string_view::npos) {
+      return before->function;
+    }
+    return intern_symbol(raw, *names, scratch);
+  }
+
   // "pkg.(*T).Method(0xc000012345, {0x7b1, 0x3})": the arguments start at
   // the last '(' since names hold parentheses too.
   void take_call(std::string_view line) {
@@ -257,7 +278,7 @@ struct DumpReader::State {
     }
     Frame frame;
     frame.inlined = line.substr(open) == "(...)";
-    frame.function = intern_symbol(line.substr(0, open), *names, scratch);
+    frame.function = name_like(line.substr(0, open), in_ancestors ? nullptr : previous_at(frames.size()));
     frame_list().push_back(frame);
     awaiting = Awaiting::frame;
   }
@@ -272,18 +293,25 @@ struct DumpReader::State {
       }
     }
     Frame frame;
-    frame.function = intern_symbol(rest, *names, scratch);
+    frame.function = name_like(rest, in_ancestors ? nullptr : &previous_creator);
     creator() = frame;
     awaiting = Awaiting::creator;
   }
 
   void attach_location(std::string_view line) {
     Frame* target = nullptr;
-    if (awaiting == Awaiting::frame) target = &frame_list().back();
-    if (awaiting == Awaiting::creator) target = &*creator();
+    const Frame* before = nullptr;  // the previous record's frame at the same place
+    if (awaiting == Awaiting::frame) {
+      target = &frame_list().back();
+      if (!in_ancestors) before = previous_at(frames.size() - 1);
+    }
+    if (awaiting == Awaiting::creator) {
+      target = &*creator();
+      if (!in_ancestors) before = &previous_creator;
+    }
     awaiting = Awaiting::nothing;
     if (target == nullptr) return;
-    last_location_read = parse_location(line, *target, *names);
+    last_location_read = parse_location(line, *target, *names, before ? before->file : std::string_view());
     if (!last_location_read) count_unreadable(line);
   }
 
