@@ -54,6 +54,21 @@ TEST(Cli, LeakExitsOneWithAJsonReport) {
   EXPECT_THAT(r.err, HasSubstr("hit: GET")) << "the scenario's output goes to stderr";
 }
 
+// The leak that grows with every run is called once its oldest goroutine
+// has stayed blocked for --growth-stay, as the report says; by default, 400ms.
+TEST(Cli, GrowthStayIsAnOverride) {
+  const test::CliResult help = test::run_cli({"run", "--help"});
+  EXPECT_THAT(help.out, HasSubstr("--growth-stay"));
+  EXPECT_THAT(help.out, HasSubstr("=400ms")) << help.out;
+  const test::CliResult r =
+      test::run_cli(run_args({"--scenario", hit("/ncast"), "--growth-stay", "700ms", "--format", "json"}));
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["decided_by_growth"], true) << r.out;
+  EXPECT_THAT(json["verdict_basis"].get<std::string>(), HasSubstr("its oldest goroutine stayed blocked for 700ms"));
+  EXPECT_EQ(json["leaks"].size(), 6u);
+}
+
 TEST(Cli, CleanScenarioExitsZeroWithATextReport) {
   const test::CliResult r = test::run_cli(run_args({"--scenario", hit("/ncast?fixed=1"), "--settle", "500ms"}));
   EXPECT_EQ(r.exit_code, 0) << r.err;
