@@ -10,6 +10,7 @@
 
 #include "launch/child_process.hpp"
 #include "goleakcheck/error.hpp"
+#include "goleakcheck/interrupt.hpp"
 #include "launch/log_tail.hpp"
 #include "common/read_file.hpp"
 #include "common/proc.hpp"
@@ -142,6 +143,10 @@ int Program::pid() const { return state_->child->pid(); }
 void Program::check_alive() {
   const std::optional<ExitStatus> status = state_->child->poll();
   if (!status) return;
+  // Stopped by the clean-up on a signal: the process ends in a moment, and
+  // an error thrown now would race it (std::terminate, in a program with no
+  // handler, kills it first and leaves the temporary files).
+  wait_if_interrupted();
   const std::string when = state_->ready ? "during the check" : "before its pprof endpoint answered";
   std::string tail = stderr_tail();
   // The message first: the tail is moved into the error after it is read.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "launch/child_process.hpp"
+#include "goleakcheck/interrupt.hpp"
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/error.hpp"
 
@@ -17,6 +18,9 @@ void run_scenario(const Scenario& scenario) {
   detail::ChildProcess child = detail::ChildProcess::spawn(spec);
 
   const std::optional<ExitStatus> status = child.wait_for(scenario.timeout);
+  // A scenario the clean-up on a signal stopped is no failure: the process
+  // ends in a moment (see Program::check_alive).
+  if (!status || !status->success()) wait_if_interrupted();
   if (!status) {
     child.stop(std::chrono::seconds(1));
     throw Error(ErrorKind::scenario_failed,
