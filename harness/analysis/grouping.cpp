@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 #include "goleakcheck/grouping.hpp"
 
@@ -9,14 +10,65 @@ namespace {
 
 LeakGrouper::FrameKey key_of(const Frame& frame) { return {frame.function, frame.file, frame.line}; }
 
+bool same_address(std::string_view a, std::string_view b) { return a.data() == b.data() && a.size() == b.size(); }
+
+bool same_addresses(const LeakGrouper::FrameKey& a, const LeakGrouper::FrameKey& b) {
+  return same_address(std::get<0>(a), std::get<0>(b)) && same_address(std::get<1>(a), std::get<1>(b)) &&
+         std::get<2>(a) == std::get<2>(b);
+}
+
+std::size_t address_hash(const LeakGrouper::FrameKey& k) {
+  return reinterpret_cast<std::uintptr_t>(std::get<0>(k).data()) * 31 +
+         reinterpret_cast<std::uintptr_t>(std::get<1>(k).data()) * 17 + static_cast<std::size_t>(std::get<2>(k));
+}
+
 }  // namespace
+
+LeakGrouper::LeakGrouper(LeakGrouper&& other) noexcept
+    : groups_(std::move(other.groups_)), recent_(std::exchange(other.recent_, {})) {
+  other.groups_.clear();
+}
+
+LeakGrouper& LeakGrouper::operator=(const LeakGrouper& other) {
+  if (this != &other) {
+    groups_ = other.groups_;
+    recent_ = {};
+  }
+  return *this;
+}
+
+LeakGrouper& LeakGrouper::operator=(LeakGrouper&& other) noexcept {
+  if (this != &other) {
+    groups_ = std::move(other.groups_);
+    recent_ = std::exchange(other.recent_, {});
+    other.groups_.clear();
+  }
+  return *this;
+}
+
+LeakGroup& LeakGrouper::group_of(const GroupKey& key, bool& inserted) {
+  const auto& [state, site, creator] = key;
+  const std::size_t h = (reinterpret_cast<std::uintptr_t>(state.data()) + address_hash(site) * 7 +
+                         address_hash(creator) * 13) >> 4;
+  Recent& slot = recent_[h % recent_.size()];
+  const auto& [slot_state, slot_site, slot_creator] = slot.key;
+  if (slot.group != nullptr && same_address(slot_state, state) && same_addresses(slot_site, site) &&
+      same_addresses(slot_creator, creator)) {
+    inserted = false;
+    return *slot.group;
+  }
+  auto [it, added] = groups_.try_emplace(key);
+  inserted = added;
+  slot = Recent{key, &it->second};
+  return it->second;
+}
 
 void LeakGrouper::add(const Goroutine& g) {
   const Frame* site = g.blocking_site();
   const Frame blocking_site = site != nullptr ? *site : Frame{};
   const GroupKey key{g.state, key_of(blocking_site), g.created_by ? key_of(*g.created_by) : FrameKey{}};
-  auto [it, inserted] = groups_.try_emplace(key);
-  LeakGroup& group = it->second;
+  bool inserted = false;
+  LeakGroup& group = group_of(key, inserted);
   if (inserted) {
     group.state = g.state;
     group.blocking_site = blocking_site;
@@ -44,6 +96,7 @@ void LeakGrouper::merge(LeakGrouper&& other) {
     }
   }
   other.groups_.clear();
+  other.recent_ = {};
 }
 
 std::vector<LeakGroup> LeakGrouper::take() {
@@ -55,6 +108,7 @@ std::vector<LeakGroup> LeakGrouper::take() {
     groups.push_back(std::move(group));
   }
   groups_.clear();
+  recent_ = {};
   // Largest first; the map's key order breaks ties, so the order is stable.
   std::stable_sort(groups.begin(), groups.end(),
                    [](const LeakGroup& a, const LeakGroup& b) { return a.count() > b.count(); });

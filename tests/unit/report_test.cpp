@@ -52,6 +52,34 @@ TEST(GroupLeaks, DifferentCreatorsSplitAGroup) {
   EXPECT_FALSE(groups[1].max_wait_minutes);
 }
 
+// The grouper finds a group by the addresses of its interned names first:
+// equal names from two dumps (two name pools) still make one group, and a
+// copy or a move never adds to groups it does not own.
+TEST(GroupLeaks, EqualNamesFromTwoDumpsAreOneGroupThroughCopiesAndMoves) {
+  const std::string text =
+      "goroutine 10 [chan send]:\nmain.send()\n\t/a.go:5 +0x1\ncreated by main.a in goroutine 1\n\t/a.go:20 +0x1\n\n";
+  const Snapshot first = parse_dump(text);
+  const Snapshot second = parse_dump("goroutine 11" + text.substr(std::string("goroutine 10").size()));
+  ASSERT_NE(first.goroutines[0].state.data(), second.goroutines[0].state.data()) << "two pools";
+  LeakGrouper grouper;
+  grouper.add(first.goroutines[0]);
+  grouper.add(second.goroutines[0]);
+  LeakGrouper copy = grouper;
+  copy.add(first.goroutines[0]);
+  LeakGrouper moved = std::move(grouper);
+  moved.add(second.goroutines[0]);
+  grouper.add(first.goroutines[0]);  // the moved-from grouper starts empty
+  const std::vector<LeakGroup> from_moved = moved.take();
+  ASSERT_EQ(from_moved.size(), 1u);
+  EXPECT_THAT(from_moved[0].ids, ElementsAre(10, 11, 11));
+  const std::vector<LeakGroup> from_copy = copy.take();
+  ASSERT_EQ(from_copy.size(), 1u);
+  EXPECT_THAT(from_copy[0].ids, ElementsAre(10, 10, 11));
+  const std::vector<LeakGroup> from_source = grouper.take();
+  ASSERT_EQ(from_source.size(), 1u);
+  EXPECT_THAT(from_source[0].ids, ElementsAre(10));
+}
+
 TEST(RenderText, PointsAtTheBlockingLineAndTheCreator) {
   LeakReport report = report_of_fixture();
   const std::string text = render_text(report);

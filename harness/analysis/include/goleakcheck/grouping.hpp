@@ -3,6 +3,7 @@
 // are. Reports, summaries, analyze and watch all group this way.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -35,6 +36,15 @@ struct LeakGroup {
 // where the goroutines' did. O(log groups) per add.
 class LeakGrouper {
  public:
+  LeakGrouper() = default;
+  // A copy finds its groups anew; a move takes them, and leaves the
+  // source empty.
+  LeakGrouper(const LeakGrouper& other) : groups_(other.groups_) {}
+  LeakGrouper(LeakGrouper&& other) noexcept;
+  LeakGrouper& operator=(const LeakGrouper& other);
+  LeakGrouper& operator=(LeakGrouper&& other) noexcept;
+  ~LeakGrouper() = default;
+
   void add(const Goroutine& g);
   // Adds every goroutine `other` was given (e.g. another part of the same
   // dump, read at the same time); `other` is empty afterwards.
@@ -47,7 +57,18 @@ class LeakGrouper {
 
  private:
   using GroupKey = std::tuple<std::string_view, FrameKey, FrameKey>;
+  LeakGroup& group_of(const GroupKey& key, bool& inserted);
+
   std::map<GroupKey, LeakGroup> groups_;
+  // The groups last found, by where their names are: a dump's names are
+  // interned, so the same address is the same text (and the groups' views
+  // keep those addresses alive), and most goroutines are found here without
+  // comparing any text. Direct-mapped; a miss looks in `groups_`.
+  struct Recent {
+    GroupKey key;
+    LeakGroup* group = nullptr;
+  };
+  std::array<Recent, 64> recent_{};
 };
 
 // LeakGrouper over a whole list.
