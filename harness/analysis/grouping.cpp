@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <tuple>
-#include <utility>
 
 #include "goleakcheck/grouping.hpp"
 
@@ -24,33 +23,11 @@ std::size_t address_hash(const LeakGrouper::FrameKey& k) {
 
 }  // namespace
 
-LeakGrouper::LeakGrouper(LeakGrouper&& other) noexcept
-    : groups_(std::move(other.groups_)), recent_(std::exchange(other.recent_, {})) {
-  other.groups_.clear();
-}
-
-LeakGrouper& LeakGrouper::operator=(const LeakGrouper& other) {
-  if (this != &other) {
-    groups_ = other.groups_;
-    recent_ = {};
-  }
-  return *this;
-}
-
-LeakGrouper& LeakGrouper::operator=(LeakGrouper&& other) noexcept {
-  if (this != &other) {
-    groups_ = std::move(other.groups_);
-    recent_ = std::exchange(other.recent_, {});
-    other.groups_.clear();
-  }
-  return *this;
-}
-
 LeakGroup& LeakGrouper::group_of(const GroupKey& key, bool& inserted) {
   const auto& [state, site, creator] = key;
   const std::size_t h = (reinterpret_cast<std::uintptr_t>(state.data()) + address_hash(site) * 7 +
                          address_hash(creator) * 13) >> 4;
-  Recent& slot = recent_[h % recent_.size()];
+  Recent& slot = recent_.slots[h % recent_.slots.size()];
   const auto& [slot_state, slot_site, slot_creator] = slot.key;
   if (slot.group != nullptr && same_address(slot_state, state) && same_addresses(slot_site, site) &&
       same_addresses(slot_creator, creator)) {

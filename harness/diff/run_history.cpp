@@ -13,7 +13,9 @@ std::map<std::string, std::size_t> count_after_run(const NewGoroutines& sorted) 
 }
 
 void RunHistory::note(const NewGoroutines& sorted, Clock::time_point at) {
-  for (const Goroutine* g : sorted.blocked) seen.try_emplace(g->id, Sighting{growth_key(*g), at});
+  for (const Goroutine* g : sorted.blocked) {
+    if (!seen.contains(g->id)) seen.emplace(g->id, Sighting{growth_key(*g), at});
+  }
 }
 
 std::optional<RunHistory::Clock::time_point> when_growth_shows_leaks(const NewGoroutines& sorted,
@@ -21,20 +23,26 @@ std::optional<RunHistory::Clock::time_point> when_growth_shows_leaks(const NewGo
                                                                      const RunHistory& history,
                                                                      std::chrono::milliseconds stay) {
   using Clock = RunHistory::Clock;
-  using Counts = std::map<std::string, std::size_t>;
   if (sorted.blocked.empty() || !sorted.active.empty() || history.counts.empty()) return std::nullopt;
-  // The groups to show, each with its oldest sighting so far.
-  std::map<std::string, Clock::time_point> oldest;
-  for (const Goroutine* g : sorted.blocked) oldest.try_emplace(growth_key(*g), Clock::time_point::max());
-  const Counts now = count_after_run(sorted);
+  // The groups to show, each with its count now (as count_after_run counts:
+  // idle connections of the group too) and its oldest sighting so far.
+  struct Group {
+    std::size_t count = 0;
+    Clock::time_point oldest = Clock::time_point::max();
+  };
+  std::map<std::string, Group> groups;
+  for (const Goroutine* g : sorted.blocked) ++groups[growth_key(*g)].count;
+  for (const Goroutine* g : sorted.idle_connections) {
+    if (const auto group = groups.find(growth_key(*g)); group != groups.end()) ++group->second.count;
+  }
   std::vector<std::size_t> counts;
-  for (const auto& [key, unused] : oldest) {
+  for (const auto& [key, group] : groups) {
     counts.clear();
-    for (const Counts& run : history.counts) {
+    for (const auto& run : history.counts) {
       const auto found = run.find(key);
       counts.push_back(found == run.end() ? 0 : found->second);
     }
-    counts.push_back(now.at(key));
+    counts.push_back(group.count);
     if (judge_growth(counts) != Growth::growing) return std::nullopt;
   }
   // One that ended, or runs again, shows that this kind may end.
@@ -42,16 +50,16 @@ std::optional<RunHistory::Clock::time_point> when_growth_shows_leaks(const NewGo
   present.reserve(after.goroutines.size());
   for (const Goroutine& g : after.goroutines) present.emplace(g.id, &g);
   for (const auto& [id, sighting] : history.seen) {
-    const auto group = oldest.find(sighting.key);
-    if (group == oldest.end()) continue;
+    const auto group = groups.find(sighting.key);
+    if (group == groups.end()) continue;
     const auto there = present.find(id);
     if (there == present.end() || !there->second->blocked()) return std::nullopt;
-    group->second = std::min(group->second, sighting.first_seen);
+    group->second.oldest = std::min(group->second.oldest, sighting.first_seen);
   }
   Clock::time_point shown = Clock::time_point::min();
-  for (const auto& [key, since] : oldest) {
-    if (since == Clock::time_point::max()) return std::nullopt;  // never seen before this run
-    shown = std::max(shown, since + stay);
+  for (const auto& [key, group] : groups) {
+    if (group.oldest == Clock::time_point::max()) return std::nullopt;  // never seen before this run
+    shown = std::max(shown, group.oldest + stay);
   }
   return shown;
 }

@@ -359,13 +359,17 @@ class Checker::IdPolls {
   // scenario's own, always judged, running then or not. Later polls may
   // find new ones.
   void note_first_seen(const NewGoroutines& sorted, Clock::time_point seen_at) {
-    const bool first_poll = report_.snapshots == 1;
+    if (report_.snapshots == 1) first_poll_at_ = seen_at;
     for (const auto* seen : {&sorted.blocked, &sorted.active}) {
-      for (const Goroutine* g : *seen) {
-        first_seen_.try_emplace(g->id, first_poll ? Clock::time_point::min() : seen_at);
-        seen_since_.try_emplace(g->id, seen_at);
-      }
+      for (const Goroutine* g : *seen) seen_at_.try_emplace(g->id, seen_at);
     }
+  }
+
+  // When a goroutine counts as first seen, for how long it stayed: the
+  // first poll's as long ago as anything (see note_first_seen).
+  Clock::time_point first_seen(std::uint64_t id) const {
+    const Clock::time_point at = seen_at_.at(id);
+    return at == first_poll_at_ ? Clock::time_point::min() : at;
   }
 
   // A first run that leaves goroutines the runtime did not prove (or idle
@@ -377,7 +381,7 @@ class Checker::IdPolls {
   // more runs (the poll goes on to a verdict).
   std::optional<bool> defer(const NewGoroutines& sorted, Clock::time_point seen_at, Clock::time_point stayed_since) {
     std::vector<std::uint64_t> left = left_for_more_runs(sorted, [&](const Goroutine& g) {
-      return first_seen_.at(g.id) <= stayed_since;
+      return first_seen(g.id) <= stayed_since;
     });
     if (left.empty()) {
       left_last_poll_.clear();
@@ -397,7 +401,7 @@ class Checker::IdPolls {
       if (history_) {
         for (const Goroutine* g : sorted.blocked) {
           if (std::binary_search(left_last_poll_.begin(), left_last_poll_.end(), g->id)) {
-            history_->seen.try_emplace(g->id, RunHistory::Sighting{growth_key(*g), seen_since_.at(g->id)});
+            history_->seen.try_emplace(g->id, RunHistory::Sighting{growth_key(*g), seen_at_.at(g->id)});
           }
         }
       }
@@ -418,7 +422,7 @@ class Checker::IdPolls {
     NewGoroutines judged = sorted;
     if (!all_proven) {
       std::erase_if(judged.blocked, [&](const Goroutine* g) {
-        if (g->leaked_marker || first_seen_.at(g->id) <= stayed_since) return false;
+        if (g->leaked_marker || first_seen(g->id) <= stayed_since) return false;
         ++report_.first_seen_last;
         return true;
       });
@@ -445,8 +449,8 @@ class Checker::IdPolls {
   bool proof_wanted_ = false;
   const std::chrono::milliseconds proof_deadline_;
   std::vector<std::uint64_t> proven_;  // sorted
-  std::unordered_map<std::uint64_t, Clock::time_point> first_seen_;  // new ones, by id
-  std::unordered_map<std::uint64_t, Clock::time_point> seen_since_;  // the same, when really first seen
+  std::unordered_map<std::uint64_t, Clock::time_point> seen_at_;  // new ones, by id: when first seen
+  Clock::time_point first_poll_at_;
   int cross_check_failures_ = 0;
   std::vector<std::uint64_t> left_last_poll_;  // may_defer: what the last poll left for more runs
   Profile cross_checked_;  // the profile the verdict's dump was checked against

@@ -63,7 +63,6 @@ void judge_runs(LeakReport& report, const std::vector<Counts>& earlier_runs) {
   report.groups = group_leaks(report.leaks);
 }
 
-
 void require_valid_runs(const CheckOptions& options) {
   if (options.warmup < 0 || (options.repeat && *options.repeat < 1)) {
     throw Error(ErrorKind::usage, fmt::format("a scenario runs at least once after the baseline and never a negative "

@@ -36,15 +36,6 @@ struct LeakGroup {
 // where the goroutines' did. O(log groups) per add.
 class LeakGrouper {
  public:
-  LeakGrouper() = default;
-  // A copy finds its groups anew; a move takes them, and leaves the
-  // source empty.
-  LeakGrouper(const LeakGrouper& other) : groups_(other.groups_) {}
-  LeakGrouper(LeakGrouper&& other) noexcept;
-  LeakGrouper& operator=(const LeakGrouper& other);
-  LeakGrouper& operator=(LeakGrouper&& other) noexcept;
-  ~LeakGrouper() = default;
-
   void add(const Goroutine& g);
   // Adds every goroutine `other` was given (e.g. another part of the same
   // dump, read at the same time); `other` is empty afterwards.
@@ -63,12 +54,30 @@ class LeakGrouper {
   // The groups last found, by where their names are: a dump's names are
   // interned, so the same address is the same text (and the groups' views
   // keep those addresses alive), and most goroutines are found here without
-  // comparing any text. Direct-mapped; a miss looks in `groups_`.
+  // comparing any text. Direct-mapped; a miss looks in `groups_`. Its
+  // slots point into one grouper's map: a copy or a move of the grouper
+  // starts them empty, and a move empties the source's too.
   struct Recent {
     GroupKey key;
     LeakGroup* group = nullptr;
   };
-  std::array<Recent, 64> recent_{};
+  struct RecentGroups {
+    std::array<Recent, 64> slots{};
+    RecentGroups() = default;
+    RecentGroups(const RecentGroups&) {}
+    RecentGroups(RecentGroups&& other) noexcept { other.slots = {}; }
+    RecentGroups& operator=(const RecentGroups&) {
+      slots = {};
+      return *this;
+    }
+    RecentGroups& operator=(RecentGroups&& other) noexcept {
+      slots = {};
+      other.slots = {};
+      return *this;
+    }
+    ~RecentGroups() = default;
+  };
+  RecentGroups recent_;
 };
 
 // LeakGrouper over a whole list.
