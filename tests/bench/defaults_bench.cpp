@@ -92,10 +92,22 @@ double floor_once(const std::string& program, const std::string& hit, const std:
   const std::string address = fmt::format("127.0.0.1:{}", port);
   const pid_t pid = spawn({program, "-addr", address});
   httplib::Client client("127.0.0.1", port);
-  // Polls for a condition: the program serving pprof.
+  // Polls for a condition: the program serving pprof. A program that
+  // exited (its port taken meanwhile, say) never will: an error, not a hang.
+  const auto give_up = Clock::now() + std::chrono::seconds(10);
   while (true) {
     const auto answer = client.Get("/debug/pprof/");
     if (answer && answer->status == 200) break;
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      throw std::runtime_error(fmt::format("the floor's {} exited before pprof answered (wait status {})", program,
+                                           status));
+    }
+    if (Clock::now() > give_up) {
+      kill(pid, SIGKILL);
+      wait_for(pid);
+      throw std::runtime_error(fmt::format("the floor's {} did not serve pprof within 10 s", program));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   const std::string before = dump(client);
