@@ -8,6 +8,7 @@
 // sees.
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <ostream>
 #include <set>
@@ -418,6 +419,50 @@ TEST_P(ProofTest, ALeakHeldByAGlobalStillWaitsOutTheSettleTime) {
   EXPECT_FALSE(report.decided_by_proof);
   EXPECT_GE(report.elapsed, milliseconds(400));
   EXPECT_THAT(render_text(report), HasSubstr("still blocked after 600ms of settling"));
+}
+
+// The pprof requests the program saw after `path` (its -log-requests lines).
+std::vector<std::string> pprof_requests_after(const Program& program, const std::string& path) {
+  std::ifstream log(program.stderr_log());
+  std::vector<std::string> requests;
+  bool after = false;
+  for (std::string line; std::getline(log, line);) {
+    const std::size_t at = line.find("request: ");
+    if (at == std::string::npos) continue;
+    const std::string request = line.substr(at + std::string_view("request: ").size());
+    if (after && request.starts_with("/debug/pprof/")) requests.push_back(request);
+    if (request == path) after = true;
+  }
+  return requests;
+}
+
+// The first look after the scenario takes the counts first. A stack that
+// grew means new goroutines to prove, so the proof's dump (a whole dump,
+// proven leaks marked) is asked at once, with no plain dump before it; a
+// scenario that left nothing asks no proof, which costs a garbage
+// collection in the program.
+TEST_P(ProofTest, TheCountsComeFirstAndALeakGoesStraightToTheProof) {
+  Program program = Program::launch(realservice({"-log-requests"}, GetParam().binary));
+  testing::LeakGuard leak(program, [&] { test::get(program, "/proven-leak"); }, CheckOptions{});
+  const LeakReport report = leak.check();
+  ASSERT_EQ(report.leak_count(), GetParam().proves ? 1u : 3u) << render_text(report);
+  const std::vector<std::string> seen = pprof_requests_after(program, "/proven-leak");
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen[0], "/debug/pprof/goroutine?debug=1");
+  EXPECT_EQ(seen[1], "/debug/pprof/goroutineleak?debug=2");
+  if (GetParam().proves) {
+    EXPECT_THAT(seen, ElementsAre("/debug/pprof/goroutine?debug=1", "/debug/pprof/goroutineleak?debug=2"))
+        << "the proof's dump is the verdict's, cross-checked with the counts taken right before it";
+  } else {
+    ASSERT_GE(seen.size(), 3u);
+    EXPECT_EQ(seen[2], "/debug/pprof/goroutine?debug=2") << "no proof served: a plain dump instead";
+  }
+
+  Program quiet = Program::launch(realservice({"-log-requests"}, GetParam().binary));
+  testing::LeakGuard clean(quiet, [&] { test::get(quiet, "/healthz"); }, CheckOptions{});
+  ASSERT_TRUE(clean.check().clean());
+  EXPECT_THAT(pprof_requests_after(quiet, "/healthz"),
+              ElementsAre("/debug/pprof/goroutine?debug=1", "/debug/pprof/goroutine?debug=2"));
 }
 
 INSTANTIATE_TEST_SUITE_P(
