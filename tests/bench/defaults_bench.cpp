@@ -147,7 +147,8 @@ void compare(const char* what, int runs, const std::string& goleakcheck, const s
     checks.push_back(c);
     ratios.push_back(c / f);
   }
-  std::printf("%-44s floor %.3f s  goleakcheck run %.3f s  ratio %.2fx  (%s)\n", what, median(floors), median(checks),
+  std::printf("%-44s floor %6.2f ms  goleakcheck run %7.2f ms  ratio %.2fx  (%s)\n", what, 1e3 * median(floors),
+              1e3 * median(checks),
               median(ratios), target);
 }
 
