@@ -22,6 +22,7 @@ using detail::read_labels;
 using detail::parse_uint;
 using detail::remove_prefix;
 using detail::remove_suffix;
+using detail::same_text;
 
 // The parts after the wait reason, comma separated: "3 minutes", "locked to
 // thread", "synctest bubble 1" (Go 1.24: "synctest group 1"). False for a
@@ -126,7 +127,7 @@ bool parse_location(std::string_view line, Frame& frame, NamePool& names, std::s
   // wrap. The frame is left without a location instead.
   if (number > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) return false;
   const std::string_view file = line.substr(0, colon);
-  frame.file = file == known ? known : names.intern(file);
+  frame.file = same_text(file, known) ? known : names.intern(file);
   frame.line = static_cast<int>(number);
   return true;
 }
@@ -262,7 +263,7 @@ struct DumpReader::State {
   // A function name interned: `before`'s when it is the same text and has
   // no escapes (then interning would give it back unchanged).
   std::string_view name_like(std::string_view raw, const Frame* before) {
-    if (before != nullptr && raw == before->function && raw.find('%') == std::string_view::npos) {
+    if (before != nullptr && same_text(raw, before->function) && raw.find('%') == std::string_view::npos) {
       return before->function;
     }
     return intern_symbol(raw, *names, scratch);

@@ -1,5 +1,7 @@
 #include "dump/name_pool.hpp"
 
+#include "dump/text_fields.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -66,7 +68,7 @@ std::string_view NamePool::intern(std::string_view text) {
       if (++count_ * 2 > slots_.size()) grow();
       return stored;
     }
-    if (slot.hash == hash && slot.length == text.size() && std::memcmp(slot.data, text.data(), text.size()) == 0) {
+    if (slot.hash == hash && detail::same_text({slot.data, slot.length}, text)) {
       return {slot.data, slot.length};
     }
   }

@@ -28,6 +28,33 @@ inline bool remove_suffix(std::string_view& text, std::string_view suffix) {
   return true;
 }
 
+// Whether two texts are equal, compared inline eight bytes at a time (the
+// last word overlapping the one before): the readers compare names of 10
+// to 100 bytes millions of times per large dump, where a call of memcmp
+// cost more than the compare itself.
+inline bool same_text(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (p == q) return true;
+  const auto word = [](const char* at) {
+    std::uint64_t w;
+    std::memcpy(&w, at, sizeof w);
+    return w;
+  };
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      if (word(p + i) != word(q + i)) return false;
+    }
+    return word(p + n - 8) == word(q + n - 8);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
+}
+
 // The last occurrence of `c`, by glibc's vectorised memrchr: the fields the
 // readers look for sit at the ends of lines.
 inline std::size_t find_last(std::string_view text, char c) {

@@ -16,6 +16,33 @@ using ::testing::SizeIs;
 
 using test::by_id;
 
+// The reader takes a name from the record before, or from its pool, when
+// the text is the same: names that differ in one byte anywhere, at every
+// length, must each stay their own (the compare goes a word at a time).
+TEST(DumpParserCrafted, NamesThatDifferInOneByteStayApartAtEveryLength) {
+  std::string dump;
+  std::vector<std::string> written;
+  std::uint64_t id = 1;
+  for (std::size_t length = 1; length <= 40; ++length) {
+    const std::string base(length, 'a');
+    for (std::size_t at = 0; at <= length; ++at) {  // at == length: the base itself
+      std::string function = base;
+      if (at < length) function[at] = 'b';
+      std::string file = "/src/" + function + ".go";
+      written.push_back(function);
+      dump += "goroutine " + std::to_string(id++) + " [chan receive]:\n" + "main." + function + "()\n\t" + file +
+              ":7 +0x1d\ncreated by main.start in goroutine 1\n\t/src/start.go:3 +0x2a\n\n";
+    }
+  }
+  const Snapshot s = parse_dump(dump);
+  ASSERT_EQ(s.goroutines.size(), written.size());
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    ASSERT_EQ(s.goroutines[i].frames.size(), 1u);
+    EXPECT_EQ(s.goroutines[i].frames[0].function, "main." + written[i]) << i;
+    EXPECT_EQ(s.goroutines[i].frames[0].file, "/src/" + written[i] + ".go") << i;
+  }
+}
+
 TEST(DumpParserGo126, ReadsEveryRecordOfARealDump) {
   const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
   EXPECT_FALSE(s.truncated);

@@ -19,6 +19,19 @@ TEST(GoroutineState, WaitReasonsAreBlockedStatusesAreNot) {
   }
 }
 
+TEST(BlockingSite, PlumbingIsEveryPrefixAndNothingThatOnlySharesItsFirstLetter) {
+  for (const char* function : {"runtime.gopark", "sync.(*Mutex).Lock", "internal/poll.(*FD).Read", "net.(*conn).Read",
+                               "bufio.(*Reader).fill", "io.ReadFull", "os.(*File).Read", "syscall.Syscall",
+                               "crypto/tls.(*Conn).Read", "time.Sleep"}) {
+    EXPECT_TRUE(is_blocking_plumbing(function)) << function;
+  }
+  for (const char* function : {"", "main.main", "github.com/nats-io/nats.go.(*Conn).readLoop", "google.golang.org/grpc.x",
+                               "time.AfterFunc", "timer.Wait", "runtimex.F", "syncer.Run", "netx.Dial", "iox.Copy",
+                               "osx.Open", "bufiox.Read", "crypto/rand.Read", "internalx.F", "a", "z.F"}) {
+    EXPECT_FALSE(is_blocking_plumbing(function)) << function;
+  }
+}
+
 TEST(BlockingSite, SkipsRuntimeSyncAndInternalFrames) {
   const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
   const Frame* lock_site = s.find(35)->blocking_site();
