@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <thread>
 #include <unordered_map>
-#include <utility>
 
 #include <fmt/format.h>
 
@@ -193,14 +192,13 @@ void require_whole(const Profile& profile, std::string_view which, const Endpoin
 // The verdict's dump, checked two ways before it is judged: a fresh runtime
 // behind the same pid, or a dump that lost records (with a correct length,
 // or none), would pass for "no new goroutine".
-std::optional<Profile> Checker::cross_check(const Snapshot& after, const Baseline& baseline, int& failures,
-                                            std::optional<Profile> counted) const {
+std::optional<Profile> Checker::cross_check(const Snapshot& after, const Baseline& baseline, int& failures) const {
   if (std::string why = why_runtime_changed(after, baseline); !why.empty()) {
     throw Error(ErrorKind::not_our_program,
                 fmt::format("the program at {} changed during the check: {}; check it again", endpoint().url(), why));
   }
-  if (!counted) counted = counts();
-  const CountDisagreement disagreement = compare_dump_with_profile(after, *counted);
+  Profile counted = counts();
+  const CountDisagreement disagreement = compare_dump_with_profile(after, counted);
   if (disagreement.agree()) return counted;
   if (++failures < kCrossCheckTries) {
     std::this_thread::sleep_for(kFirstPause);
@@ -289,12 +287,6 @@ class Checker::IdPolls {
       return true;
     }
     NewGoroutines sorted = new_goroutines(*after, baseline_, checker_.rules_);
-    if (proof_from_counts_ && sorted.blocked.empty()) {
-      // The counts' growth was goroutines still running: no proof is
-      // wanted until one blocks (each costs a garbage collection).
-      proof_wanted_ = false;
-    }
-    proof_from_counts_ = false;
     if (ask_proof_ && !proof_wanted_ && !sorted.blocked.empty()) {
       // The first new blocked goroutines: ask for the proof at once, in
       // this same poll, instead of the plain dump.
@@ -302,7 +294,6 @@ class Checker::IdPolls {
       if (std::optional<Snapshot> proved = checker_.proof_snapshot(proof_deadline_, report_.proof)) {
         after = std::move(proved);
         sorted = new_goroutines(*after, baseline_, checker_.rules_);
-        counted_with_dump_.reset();  // taken before the plain dump, not this one
       } else {
         ask_proof_ = false;
       }
@@ -341,8 +332,6 @@ class Checker::IdPolls {
   // The poll's dump: the runtime's proof once it is wanted (and served in
   // time), else a plain one.
   std::optional<Snapshot> fetch_dump() {
-    counted_with_dump_.reset();
-    if (ask_proof_ && !proof_wanted_ && report_.snapshots == 0) counts_first();
     std::optional<Snapshot> after;
     if (ask_proof_ && proof_wanted_) {
       after = checker_.proof_snapshot(proof_deadline_, report_.proof);
@@ -350,20 +339,6 @@ class Checker::IdPolls {
     }
     if (!after) after = checker_.snapshot();
     return after;
-  }
-
-  // The first poll takes its counts before its dump, not after. When a
-  // stack the rules report has more goroutines than at the baseline, there
-  // are new ones to prove: the proof's dump (a whole dump, proven leaks
-  // marked) is asked at once, with no plain dump before it. Either dump is
-  // then cross-checked with these counts, taken right before it.
-  void counts_first() {
-    Profile counted = checker_.counts();
-    if (!reported_growth(baseline_.counts(), counted, checker_.rules_).empty()) {
-      proof_wanted_ = true;
-      proof_from_counts_ = true;
-    }
-    counted_with_dump_ = std::move(counted);
   }
 
   void note_proven(const NewGoroutines& sorted) {
@@ -441,8 +416,7 @@ class Checker::IdPolls {
   // it is named in a note, not judged. Proven ones need no wait.
   bool judge_last(const Snapshot& after, const NewGoroutines& sorted, bool all_proven, bool grown,
                   Clock::time_point stayed_since) {
-    std::optional<Profile> counted =
-        checker_.cross_check(after, baseline_, cross_check_failures_, std::exchange(counted_with_dump_, std::nullopt));
+    std::optional<Profile> counted = checker_.cross_check(after, baseline_, cross_check_failures_);
     if (!counted) return false;  // a program still changing: look again
     cross_checked_ = std::move(*counted);
     NewGoroutines judged = sorted;
@@ -473,8 +447,6 @@ class Checker::IdPolls {
   // a garbage collection, wasted on a clean run. Not again once it failed.
   bool ask_proof_;
   bool proof_wanted_ = false;
-  bool proof_from_counts_ = false;  // this poll's proof was asked for the counts' growth
-  std::optional<Profile> counted_with_dump_;  // counts taken right before this poll's dump
   const std::chrono::milliseconds proof_deadline_;
   std::vector<std::uint64_t> proven_;  // sorted
   std::unordered_map<std::uint64_t, Clock::time_point> seen_at_;  // new ones, by id: when first seen

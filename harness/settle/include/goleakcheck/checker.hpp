@@ -112,12 +112,10 @@ class Checker {
   // serve the profile or took too long.
   std::optional<Snapshot> proof_snapshot(std::chrono::milliseconds deadline, std::string& why) const;
   // The last poll's dump checked against the baseline's runtime and a
-  // debug=1 profile: `counted` when the poll took one right before its
-  // dump, else one taken now. That profile when they agree, nullopt when
+  // debug=1 profile taken now: that profile when they agree, nullopt when
   // they disagree (`failures` counts it; poll again), and Error after the
   // last try.
-  std::optional<Profile> cross_check(const Snapshot& after, const Baseline& baseline, int& failures,
-                                     std::optional<Profile> counted = std::nullopt) const;
+  std::optional<Profile> cross_check(const Snapshot& after, const Baseline& baseline, int& failures) const;
   // check(), or, with `may_defer`, nullopt when the run left new goroutines
   // the runtime did not prove leaked, once they stop changing: the caller
   // repeats the scenario to judge them (check_runs), and `history` (when
