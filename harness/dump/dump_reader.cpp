@@ -2,6 +2,7 @@
 // names go to the NamePool (a hash lookup, a copy only the first time), a
 // record's frames collect in a reused vector and are copied out once.
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -156,6 +157,23 @@ struct DumpReader::State {
   bool has_body = false;  // a header alone is a record cut right after it
   Awaiting awaiting = Awaiting::nothing;
   bool last_location_read = false;  // the line just taken was a location, read whole
+
+  // Location lines repeat byte for byte (one text per pc): the last one
+  // read into each slot, by its length and last eight bytes, with what it
+  // read as. A copy, since a line lives only as long as its chunk.
+  struct SeenLocation {
+    std::array<char, 128> text;  // most real location lines fit; longer ones are read each time
+    std::uint32_t length = 0;  // 0: empty slot
+    std::string_view file;
+    int line = 0;
+  };
+  std::vector<SeenLocation> seen_locations = std::vector<SeenLocation>(256);
+
+  static std::size_t location_slot(std::string_view line) {
+    std::uint64_t tail;
+    std::memcpy(&tail, line.data() + line.size() - sizeof tail, sizeof tail);
+    return static_cast<std::size_t>(((tail ^ line.size()) * 0x9E3779B97F4A7C15ull) >> 56);
+  }
 
   void take_line(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -312,8 +330,25 @@ struct DumpReader::State {
     }
     awaiting = Awaiting::nothing;
     if (target == nullptr) return;
+    SeenLocation* seen = nullptr;
+    if (line.size() >= 8 && line.size() <= std::tuple_size_v<decltype(SeenLocation::text)>) {
+      seen = &seen_locations[location_slot(line)];
+      if (same_text(std::string_view(seen->text.data(), seen->length), line)) {
+        target->file = seen->file;
+        target->line = seen->line;
+        last_location_read = true;
+        return;
+      }
+    }
     last_location_read = parse_location(line, *target, *names, before ? before->file : std::string_view());
-    if (!last_location_read) count_unreadable(line);
+    if (!last_location_read) {
+      count_unreadable(line);
+    } else if (seen != nullptr) {
+      std::memcpy(seen->text.data(), line.data(), line.size());
+      seen->length = static_cast<std::uint32_t>(line.size());
+      seen->file = target->file;
+      seen->line = target->line;
+    }
   }
 
   // The runtime ends every record with a location line: a record that stops

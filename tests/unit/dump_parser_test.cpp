@@ -43,6 +43,41 @@ TEST(DumpParserCrafted, NamesThatDifferInOneByteStayApartAtEveryLength) {
   }
 }
 
+// A location line the reader has seen is taken from its cache of lines by
+// length and last bytes: lines that share both, or share a slot, must
+// still each read as their own, and lines too long to cache as well.
+TEST(DumpParserCrafted, LocationLinesThatShareTheirEndsStayApart) {
+  std::string dump;
+  struct Written {
+    std::string file;
+    int line;
+  };
+  std::vector<Written> written;
+  for (int i = 0; i < 3000; ++i) {
+    // Same length and same last eight bytes for every i of one line number;
+    // 3000 lines over far fewer slots; every 5th longer than any cache line.
+    const std::string dir = i % 5 == 4 ? "/" + std::string(150, 'd') : "/src";
+    Written w{dir + "/p" + std::to_string(i % 10) + "/f.go", 100 + (i / 10) % 50};
+    written.push_back(w);
+    dump += "goroutine " + std::to_string(i + 1) + " [chan receive]:\nmain.f()\n\t" + w.file + ":" +
+            std::to_string(w.line) + " +0x1d\ncreated by main.start in goroutine 1\n\t" + w.file + ":" +
+            std::to_string(w.line + 1) + " +0x2a\n\n";
+  }
+  // Twice, so that every line is also read from a full cache.
+  const Snapshot s = parse_dump(dump + dump);
+  ASSERT_EQ(s.goroutines.size(), 2 * written.size());
+  EXPECT_EQ(s.unreadable_lines, 0u);
+  for (std::size_t i = 0; i < s.goroutines.size(); ++i) {
+    const Written& w = written[i % written.size()];
+    ASSERT_EQ(s.goroutines[i].frames.size(), 1u);
+    EXPECT_EQ(s.goroutines[i].frames[0].file, w.file) << i;
+    EXPECT_EQ(s.goroutines[i].frames[0].line, w.line) << i;
+    ASSERT_TRUE(s.goroutines[i].created_by.has_value());
+    EXPECT_EQ(s.goroutines[i].created_by->file, w.file) << i;
+    EXPECT_EQ(s.goroutines[i].created_by->line, w.line + 1) << i;
+  }
+}
+
 TEST(DumpParserGo126, ReadsEveryRecordOfARealDump) {
   const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
   EXPECT_FALSE(s.truncated);
