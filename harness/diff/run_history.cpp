@@ -12,10 +12,12 @@ std::map<std::string, std::size_t> count_after_run(const NewGoroutines& sorted) 
   return count_by_growth_key(judged);
 }
 
+void RunHistory::note(const Goroutine& g, Clock::time_point at) {
+  if (!seen.contains(g.id)) seen.emplace(g.id, Sighting{growth_key(g), at});
+}
+
 void RunHistory::note(const NewGoroutines& sorted, Clock::time_point at) {
-  for (const Goroutine* g : sorted.blocked) {
-    if (!seen.contains(g->id)) seen.emplace(g->id, Sighting{growth_key(*g), at});
-  }
+  for (const Goroutine* g : sorted.blocked) note(*g, at);
 }
 
 std::optional<RunHistory::Clock::time_point> when_growth_shows_leaks(const NewGoroutines& sorted,

@@ -113,9 +113,7 @@ bool parse_header(std::string_view line, Goroutine& g, NamePool& names, std::str
 // The line number follows the last colon (Windows paths hold a drive colon;
 // the trailing fields hold none) and ends at a space or the end of the line,
 // so a path may hold spaces too.
-// `known`: a file name interned before, likely the same (the previous
-// record's at this depth), taken without a lookup when it is.
-bool parse_location(std::string_view line, Frame& frame, NamePool& names, std::string_view known) {
+bool parse_location(std::string_view line, Frame& frame, NamePool& names) {
   line.remove_prefix(1);  // the tab
   const std::size_t colon = find_last(line, ':');
   if (colon == std::string_view::npos) return false;
@@ -127,8 +125,7 @@ bool parse_location(std::string_view line, Frame& frame, NamePool& names, std::s
   // Go's line numbers are int32: a larger one is no Go dump's, and would
   // wrap. The frame is left without a location instead.
   if (number > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) return false;
-  const std::string_view file = line.substr(0, colon);
-  frame.file = same_text(file, known) ? known : names.intern(file);
+  frame.file = names.intern(line.substr(0, colon));
   frame.line = static_cast<int>(number);
   return true;
 }
@@ -147,9 +144,10 @@ struct DumpReader::State {
   bool in_record = false;
   Goroutine current;
   std::vector<Frame> frames;  // its own frames; reused across records
-  // The record before, whose names most often repeat at the same depth (a
-  // dump lists thousands of goroutines with one stack): an equal name is
-  // taken from it without hashing. Empty names where it had none.
+  // The record before, whose function names most often repeat at the same
+  // depth (a dump lists thousands of goroutines with one stack): an equal
+  // name is taken from it without hashing. Empty names where it had none.
+  // (Files and lines come from seen_locations.)
   std::vector<Frame> previous;
   Frame previous_creator;
   std::string scratch;        // decoded names and labels before interning
@@ -319,15 +317,8 @@ struct DumpReader::State {
 
   void attach_location(std::string_view line) {
     Frame* target = nullptr;
-    const Frame* before = nullptr;  // the previous record's frame at the same place
-    if (awaiting == Awaiting::frame) {
-      target = &frame_list().back();
-      if (!in_ancestors) before = previous_at(frames.size() - 1);
-    }
-    if (awaiting == Awaiting::creator) {
-      target = &*creator();
-      if (!in_ancestors) before = &previous_creator;
-    }
+    if (awaiting == Awaiting::frame) target = &frame_list().back();
+    if (awaiting == Awaiting::creator) target = &*creator();
     awaiting = Awaiting::nothing;
     if (target == nullptr) return;
     SeenLocation* seen = nullptr;
@@ -340,7 +331,7 @@ struct DumpReader::State {
         return;
       }
     }
-    last_location_read = parse_location(line, *target, *names, before ? before->file : std::string_view());
+    last_location_read = parse_location(line, *target, *names);
     if (!last_location_read) {
       count_unreadable(line);
     } else if (seen != nullptr) {

@@ -19,6 +19,18 @@ constexpr std::array<std::string_view, 7> kActiveStates = {
 constexpr std::array<std::string_view, 9> kPlumbingPrefixes = {
     "runtime.", "sync.", "internal/", "net.", "bufio.", "io.", "os.", "syscall.", "crypto/tls."};
 
+// A sleep parks in the runtime too, but its caller is the site.
+constexpr std::string_view kSleep = "time.Sleep";
+
+// The first bytes of the prefixes and of kSleep: most user frames
+// ("main.", "github.com/...") are told apart by their first byte alone.
+constexpr std::array<bool, 256> kPlumbingFirstBytes = [] {
+  std::array<bool, 256> first{};
+  for (std::string_view prefix : kPlumbingPrefixes) first[static_cast<unsigned char>(prefix.front())] = true;
+  first[static_cast<unsigned char>(kSleep.front())] = true;
+  return first;
+}();
+
 }  // namespace
 
 bool Goroutine::is_blocked_state(std::string_view state) {
@@ -27,14 +39,8 @@ bool Goroutine::is_blocked_state(std::string_view state) {
 }
 
 bool is_blocking_plumbing(std::string_view function) {
-  if (function.empty()) return false;
-  // Every prefix starts with one of these: most user frames ("main.",
-  // "github.com/...") are told apart by their first byte alone.
-  switch (function.front()) {
-    case 'b': case 'c': case 'i': case 'n': case 'o': case 'r': case 's': case 't': break;
-    default: return false;
-  }
-  if (function == "time.Sleep") return true;
+  if (function.empty() || !kPlumbingFirstBytes[static_cast<unsigned char>(function.front())]) return false;
+  if (function == kSleep) return true;
   return std::any_of(kPlumbingPrefixes.begin(), kPlumbingPrefixes.end(),
                      [&](std::string_view prefix) { return function.starts_with(prefix); });
 }

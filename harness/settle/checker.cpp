@@ -14,7 +14,6 @@
 #include "goleakcheck/dump.hpp"
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/error.hpp"
-#include "goleakcheck/growth.hpp"
 #include "goleakcheck/run_history.hpp"
 
 namespace goleakcheck {
@@ -401,7 +400,7 @@ class Checker::IdPolls {
       if (history_) {
         for (const Goroutine* g : sorted.blocked) {
           if (std::binary_search(left_last_poll_.begin(), left_last_poll_.end(), g->id)) {
-            history_->seen.try_emplace(g->id, RunHistory::Sighting{growth_key(*g), seen_at_.at(g->id)});
+            history_->note(*g, seen_at_.at(g->id));
           }
         }
       }

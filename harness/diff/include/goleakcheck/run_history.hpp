@@ -34,8 +34,10 @@ struct RunHistory {
   std::vector<std::map<std::string, std::size_t>> counts;  // count_after_run() of each earlier run
   std::unordered_map<std::uint64_t, Sighting> seen;         // by goroutine id
 
-  // Notes the blocked goroutines of `sorted`, seen at `at`, that are not
-  // noted yet. O(b) for b blocked.
+  // Notes `g`, first seen at `at`, unless it is noted already. O(1).
+  void note(const Goroutine& g, Clock::time_point at);
+  // note() for every blocked goroutine of `sorted`, seen at `at`. O(b)
+  // for b blocked.
   void note(const NewGoroutines& sorted, Clock::time_point at);
 };
 
