@@ -4,6 +4,8 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -100,16 +102,50 @@ TEST(Launch, ChattyProgramNeverBlocksOnItsOutput) {
   EXPECT_GE(std::filesystem::file_size(program.stdout_log()), static_cast<std::uintmax_t>(kBytes));
 }
 
-TEST(Stop, GracefulStopReapsTheProgramAndRemovesItsLogs) {
+TEST(Stop, GracefulStopReapsTheProgram) {
   Program program = Program::launch(test::leakyservice());
   const int pid = program.pid();
-  const auto logs = program.stderr_log().parent_path();
   const ExitStatus status = program.stop();
   EXPECT_TRUE(status.success()) << status.describe();  // it handled SIGTERM
   EXPECT_TRUE(reaped(pid)) << "a zombie or a live process was left behind";
   EXPECT_EQ(program.stop().code, status.code);  // idempotent
-  { Program moved = std::move(program); }
-  EXPECT_FALSE(std::filesystem::exists(logs));
+}
+
+std::string read_whole(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// By default the output is held in memory: readable at its path while the
+// Program lives, never a file on disk, gone with the Program.
+TEST(Logs, HeldInMemoryByDefaultAndGoneWithTheProgram) {
+  std::filesystem::path log;
+  {
+    Program program = Program::launch(test::leakyservice());
+    log = program.stderr_log();
+    EXPECT_THAT(log.string(), StartsWith("/proc/"));
+    EXPECT_THAT(read_whole(log), HasSubstr("leakyservice: serving on http://" + program.endpoint().address()));
+    program.stop();
+    EXPECT_THAT(read_whole(log), HasSubstr("leakyservice: stopped"));  // written as it exited
+    Program moved = std::move(program);
+    EXPECT_EQ(moved.stderr_log(), log);
+  }
+  EXPECT_FALSE(std::filesystem::exists(log)) << log << " outlived its Program";
+}
+
+TEST(Logs, GoToTheLogDirWhenGivenAndStayThere) {
+  const auto dir = std::filesystem::temp_directory_path() / ("goleakcheck-logs." + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  LaunchOptions options = test::leakyservice();
+  options.log_dir = dir / "nested";
+  {
+    Program program = Program::launch(options);
+    EXPECT_EQ(program.stderr_log(), dir / "nested" / "stderr.log");
+    EXPECT_EQ(program.stdout_log(), dir / "nested" / "stdout.log");
+  }
+  EXPECT_THAT(read_whole(dir / "nested" / "stderr.log"), HasSubstr("leakyservice: stopped"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "nested" / "stdout.log"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Stop, ProgramIgnoringSigtermIsKilledAfterTheGracePeriod) {

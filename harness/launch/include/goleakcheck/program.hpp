@@ -35,8 +35,11 @@ struct LaunchOptions {
   // little memory per goroutine creation.
   int traceback_ancestors = 20;
   std::chrono::milliseconds stop_grace{std::chrono::seconds(5)};  // SIGTERM to SIGKILL
-  // Where its stdout.log and stderr.log go. Empty: a unique temporary
-  // directory, removed when the program is destroyed.
+  // Where its stdout.log and stderr.log go, kept after the Program is
+  // gone. Empty: files in memory (memfd; a temporary directory where the
+  // kernel offers none), gone with the Program and never on disk, so
+  // nothing is left behind even when the harness is killed. A program that
+  // prints gigabytes holds them in memory then: give it a directory.
   std::filesystem::path log_dir;
 };
 
@@ -69,6 +72,9 @@ class Program {
   // Safe to call more than once.
   ExitStatus stop();
 
+  // Where its output is: in LaunchOptions::log_dir, or a path that opens
+  // the file in memory (/proc/<pid>/fd/<fd>, valid while this Program
+  // lives).
   std::filesystem::path stdout_log() const;
   std::filesystem::path stderr_log() const;
   // The last lines of its stderr, each prefixed with "  | ".
@@ -77,6 +83,7 @@ class Program {
  private:
   void require_own_port();
   struct State;
+  static void place_logs(State& state);
   explicit Program(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };
