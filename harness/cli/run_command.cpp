@@ -25,12 +25,17 @@ ExitCode check_and_report(RunCommand& command, const std::vector<ReportTarget>& 
   if (command.attach_url.empty()) {
     program.emplace(Program::launch(command.launch));
     checker.emplace(program->endpoint(), check, [&] { program->check_alive(); });
+    checker->adopt(*program->take_ready_answer());
   } else {
     const Endpoint endpoint = Endpoint::parse(command.attach_url);
     const auto ready_by = std::chrono::steady_clock::now() + command.launch.ready_timeout;
-    wait_for_pprof(endpoint, command.launch.ready_timeout);
-    if (!command.launch.ready_url.empty()) wait_for_ready_url(endpoint, command.launch.ready_url, ready_by);
+    ReadyAnswer ready = wait_for_pprof(endpoint, command.launch.ready_timeout);
+    if (!command.launch.ready_url.empty()) {
+      wait_for_ready_url(endpoint, command.launch.ready_url, ready_by);
+      ready.goroutine_profile.clear();  // counted before the program was ready
+    }
     checker.emplace(endpoint, check);
+    checker->adopt(std::move(ready));
   }
 
   const Endpoint& endpoint = checker->endpoint();

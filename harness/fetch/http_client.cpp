@@ -203,12 +203,15 @@ namespace {
 
 // Polls GET `path` until `answered` says an answer will do (it may throw on
 // one that never will), within `timeout` in all, each probe included (a
-// server may trickle its answer). An answer is read up to 1 MiB and
-// dropped. Returns false when time ran out; `last` holds the last answer.
+// server may trickle its answer). An answer is read up to 1 MiB; a 200
+// one's body into `body`, when given. Returns the connection it came on,
+// still open, or nullopt when time ran out; `last` holds the last answer.
 template <class Answered>
-bool poll_until_answered(const Endpoint& endpoint, std::string_view path, std::chrono::milliseconds timeout,
-                         const std::function<void()>& check_alive, std::optional<HttpResponse>& last,
-                         Answered&& answered) {
+std::optional<HttpClient> poll_until_answered(const Endpoint& endpoint, std::string_view path,
+                                              std::chrono::milliseconds timeout,
+                                              const std::function<void()>& check_alive,
+                                              std::optional<HttpResponse>& last, Answered&& answered,
+                                              std::string* body = nullptr) {
   constexpr std::size_t kProbeBytes = std::size_t{1} << 20;
   // Probes a few ms apart at most: a refused connection costs little, and
   // a program is seen ready within 1 ms of its listener, not up to 100 ms
@@ -216,13 +219,16 @@ bool poll_until_answered(const Endpoint& endpoint, std::string_view path, std::c
   detail::Backoff backoff(timeout, std::chrono::milliseconds(1), std::chrono::milliseconds(1));
   while (true) {
     if (check_alive) check_alive();
-    if (backoff.expired()) return false;
+    if (backoff.expired()) return std::nullopt;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(backoff.remaining());
     HttpClient probe(endpoint);
     try {
+      if (body) body->clear();
       last = probe.get(path, FetchLimits{std::max(left, std::chrono::milliseconds(1)), kProbeBytes},
-                       [](std::string_view) {});
-      if (answered(*last)) return true;
+                       [&](std::string_view chunk) {
+                         if (body) body->append(chunk);
+                       });
+      if (answered(*last)) return probe;
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::snapshot_failed) throw;
       // Refused, reset or too slow: not ready yet.
@@ -233,23 +239,30 @@ bool poll_until_answered(const Endpoint& endpoint, std::string_view path, std::c
 
 }  // namespace
 
-void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
-                    const std::function<void()>& check_alive) {
+ReadyAnswer wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
+                           const std::function<void()>& check_alive) {
+  const std::string url = endpoint.url() + std::string(kGoroutineProfilePath);
   std::optional<HttpResponse> last;
-  const bool answered = poll_until_answered(endpoint, "/debug/pprof/", timeout, check_alive, last,
-                                            [&](const HttpResponse& answer) {
+  std::string profile;
+  std::optional<HttpClient> answered =
+      poll_until_answered(endpoint, kGoroutineProfilePath, timeout, check_alive, last,
+                          [&](const HttpResponse& answer) {
     if (answer.status == 200) return true;
     if (detail::looks_like_tls(answer.head)) {
-      throw Error(ErrorKind::no_pprof,
-                  fmt::format("{}/debug/pprof/ answered HTTP {}: {}", endpoint.url(), answer.status,
-                              detail::tls_only_advice()));
+      throw Error(ErrorKind::no_pprof, fmt::format("{} answered HTTP {}: {}", url, answer.status,
+                                                   detail::tls_only_advice()));
     }
     throw Error(ErrorKind::no_pprof,
-                fmt::format("{}/debug/pprof/ answered HTTP {}: the program serves HTTP but not pprof; register "
+                fmt::format("{} answered HTTP {}: the program serves HTTP but not pprof; register "
                             "net/http/pprof's handlers on a loopback listener (README: \"Enable pprof safely\")",
-                            endpoint.url(), answer.status));
-  });
-  if (answered) return;
+                            url, answer.status));
+  }, &profile);
+  if (answered) {
+    // An answer cut at the probe's size cap, or with no length to tell, is
+    // no whole profile: the checker asks again.
+    if (last->cut || last->length_unknown) profile.clear();
+    return ReadyAnswer{std::move(*answered), std::move(profile)};
+  }
   if (check_alive) check_alive();
   if (const std::string other = detail::describe_other_protocol(endpoint, std::chrono::milliseconds(500));
       !other.empty()) {
@@ -257,9 +270,9 @@ void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
                                                  format_duration(timeout), other));
   }
   throw Error(ErrorKind::not_ready,
-              fmt::format("nothing answered at {}/debug/pprof/ within {}; make the program listen on the address the "
+              fmt::format("nothing answered at {} within {}; make the program listen on the address the "
                           "harness gives it ({{addr}} in its arguments, or $GOLEAKCHECK_ADDR)",
-                          endpoint.url(), format_duration(timeout)));
+                          url, format_duration(timeout)));
 }
 
 void wait_for_ready_url(const Endpoint& endpoint, std::string_view path, Clock::time_point ready_by,

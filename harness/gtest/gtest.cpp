@@ -96,7 +96,11 @@ LeakCheckedProgram::~LeakCheckedProgram() = default;
 void LeakCheckedProgram::SetUp() {
   try {
     checked_program() = std::make_unique<Program>(Program::launch(launch_));
-    guard_ = std::make_unique<LeakGuard>(*checked_program(), check_);
+    // The baseline follows the launch at once: it starts from what the
+    // program answered when it became ready.
+    Checker checker = checker_for(*checked_program(), check_);
+    checker.adopt(*checked_program()->take_ready_answer());
+    guard_ = std::make_unique<LeakGuard>(std::move(checker));
   } catch (const std::exception& e) {
     checked_program().reset();
     GTEST_FAIL() << "the program under test did not start, or its baseline could not be taken: "

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -63,6 +64,7 @@ struct Program::State {
   std::optional<detail::TempDir> temp_dir;  // only where memfds are not offered
   std::filesystem::path stdout_log;
   std::filesystem::path stderr_log;
+  std::optional<ReadyAnswer> ready_answer;  // until taken
   std::optional<detail::ChildProcess> child;
   bool ready = false;
 
@@ -122,11 +124,13 @@ Program Program::launch(LaunchOptions options) {
     Program program(std::move(state));
     try {
       const auto ready_by = std::chrono::steady_clock::now() + options.ready_timeout;
-      wait_for_pprof(program.endpoint(), options.ready_timeout, [&] { program.check_alive(); });
+      ReadyAnswer answer = wait_for_pprof(program.endpoint(), options.ready_timeout, [&] { program.check_alive(); });
       program.require_own_port();
       if (!options.ready_url.empty()) {
         wait_for_ready_url(program.endpoint(), options.ready_url, ready_by, [&] { program.check_alive(); });
+        answer.goroutine_profile.clear();  // counted before the program was ready
       }
+      program.state_->ready_answer = std::move(answer);
       program.state_->ready = true;
       return program;
     } catch (const Error& e) {
@@ -140,6 +144,8 @@ Program Program::launch(LaunchOptions options) {
 }
 
 const Endpoint& Program::endpoint() const { return state_->endpoint; }
+
+std::optional<ReadyAnswer> Program::take_ready_answer() { return std::exchange(state_->ready_answer, std::nullopt); }
 
 // "Something answers on the port" is not "our child answers": another
 // harness's program, or anything else, may have taken the port between the

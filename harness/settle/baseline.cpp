@@ -47,6 +47,15 @@ std::string wait_until_quiet(Taken& last, Fetch&& fetch, const CheckOptions& opt
 
 }  // namespace
 
+Profile Checker::counts_for_baseline() const {
+  if (ready_profile_) {
+    Profile adopted = parse_profile(*ready_profile_);
+    ready_profile_.reset();
+    if (adopted.total && !adopted.truncated) return adopted;  // else not a whole profile: ask
+  }
+  return counts();
+}
+
 Baseline Checker::baseline() const { return take_baseline(true); }
 
 Baseline Checker::baseline_at_once() const { return take_baseline(false); }
@@ -63,8 +72,9 @@ Baseline Checker::take_baseline(bool wait_for_quiet) const {
       std::async(std::launch::async, [endpoint = endpoint()] { return server_identity(endpoint); });
   // The counts first: one small request, which tells whether a dump would
   // pass the runtime's cap. When it would, no dump is taken at all: at
-  // 200,000 goroutines it takes most of the check, and is never used.
-  Profile counts = this->counts();
+  // 200,000 goroutines it takes most of the check, and is never used. The
+  // program's first answer, when adopted, is such counts taken just now.
+  Profile counts = counts_for_baseline();
   // The runtime cuts a dump at 64 MiB, and our own size cap may cut sooner.
   const std::size_t cap = std::min(kRuntimeDumpCap, options_.fetch.max_bytes);
   const std::size_t least = least_dump_bytes(counts);

@@ -57,6 +57,17 @@ Checker::Checker(Endpoint endpoint, CheckOptions options, std::function<void()> 
       client_(std::make_unique<HttpClient>(std::move(endpoint))) {}
 
 Checker::Checker(Checker&&) noexcept = default;
+
+void Checker::adopt(ReadyAnswer answer) {
+  const Endpoint& from = answer.connection.endpoint();
+  if (from.url() != endpoint().url()) {
+    throw Error(ErrorKind::usage, fmt::format("Checker::adopt: the answer came from {}, not from {}, the endpoint "
+                                              "this Checker checks",
+                                              from.url(), endpoint().url()));
+  }
+  *client_ = std::move(answer.connection);
+  if (!answer.goroutine_profile.empty()) ready_profile_ = std::move(answer.goroutine_profile);
+}
 Checker::~Checker() = default;
 
 template <class Fetch>

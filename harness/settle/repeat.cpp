@@ -96,6 +96,7 @@ std::string basis_of(const LeakReport& report, int runs, bool repeat_given, std:
 
 LeakReport Checker::check_scenario(const std::function<void()>& scenario) const {
   require_valid_runs(options_);
+  if (options_.warmup > 0) ready_profile_.reset();  // the warm-up runs change what it counted
   for (int run = 0; run < options_.warmup; ++run) scenario();
   return check_runs(options_.repeat ? baseline() : baseline_at_once(), scenario);
 }

@@ -8,15 +8,20 @@
 //	html     200 text/html on every path: a web app on the wrong port
 //	empty    200 with an empty body on every path
 //	random   200 with 4 KiB of random bytes on every path
-//	trickle  answers /debug/pprof/ at once, then trickles the headers of
-//	         every other answer one byte every 20 ms, forever
-//	trickle-ready  trickles every answer's headers, /debug/pprof/ included
-//	chunks   answers /debug/pprof/ at once, then sends every other answer
-//	         chunked, trickling a chunk-size line that never ends
+//	trickle  answers the readiness probe at once, then trickles the headers
+//	         of every other answer one byte every 20 ms, forever
+//	trickle-ready  trickles every answer's headers, the probe's included
+//	chunks   answers the readiness probe at once, then sends every other
+//	         answer chunked, trickling a chunk-size line that never ends
 //	huge     2 GiB of zeros on every path, as fast as it can
-//	redirect answers /debug/pprof/ at once, then 302 to another path
-//	reset    answers /debug/pprof/ at once, then resets every other
+//	redirect answers the readiness probe at once, then 302 to another path
+//	reset    answers the readiness probe at once, then resets every other
 //	         connection as soon as its request arrives
+//
+// The readiness probe is the first GET of the debug=1 goroutine profile
+// (the harness's probe since it takes its baseline counts from it), or any
+// GET of /debug/pprof/ itself. It is answered with "ok", which is no
+// profile: the harness asks for the counts again, and meets the fault.
 //	flip     a real pprof endpoint until the goroutine dump has been served
 //	         once (the harness's baseline); later dumps are real ones buried
 //	         in text that is no dump, as from a proxy that went wrong
@@ -93,7 +98,7 @@ func main() {
 		})
 	case "redirect":
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/debug/pprof/" {
+			if isReadinessProbe(r.Method + " " + r.URL.RequestURI() + " ") {
 				fmt.Fprintln(w, "ok")
 				return
 			}
@@ -123,6 +128,17 @@ func flip() http.Handler {
 	})
 }
 
+var probed atomic.Bool
+
+// isReadinessProbe says whether the request that starts with `line` ("GET
+// /path HTTP/1.1...") is the readiness probe (see the modes above).
+func isReadinessProbe(line string) bool {
+	if strings.HasPrefix(line, "GET /debug/pprof/ ") {
+		return true
+	}
+	return strings.HasPrefix(line, "GET /debug/pprof/goroutine?debug=1 ") && !probed.Swap(true)
+}
+
 // serveRaw answers over plain TCP, so that it can send what net/http never
 // would: headers or chunk sizes a byte at a time.
 func serveRaw(listener net.Listener, mode string) {
@@ -136,7 +152,7 @@ func serveRaw(listener net.Listener, mode string) {
 			request := make([]byte, 4096)
 			n, _ := conn.Read(request)
 			line := string(request[:n])
-			if mode != "trickle-ready" && strings.HasPrefix(line, "GET /debug/pprof/ ") {
+			if mode != "trickle-ready" && isReadinessProbe(line) {
 				fmt.Fprint(conn, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
 				return
 			}

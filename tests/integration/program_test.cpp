@@ -53,7 +53,7 @@ TEST(Launch, FixturesReportTheLaunchErrorWithItsStderrTail) {
 TEST(Launch, ProgramWithoutPprofSaysHowToEnableIt) {
   const Error e = launch_error(test::leakyservice({"-no-pprof"}));
   EXPECT_EQ(e.kind(), ErrorKind::no_pprof);
-  EXPECT_THAT(e.what(), HasSubstr("/debug/pprof/ answered HTTP 404"));
+  EXPECT_THAT(e.what(), HasSubstr("/debug/pprof/goroutine?debug=1 answered HTTP 404"));
   EXPECT_THAT(e.what(), HasSubstr("register net/http/pprof"));
 }
 

@@ -82,11 +82,22 @@ HttpResponse fetch_pprof(HttpClient& client, std::string_view path, const FetchL
 // back, for an error that says it was not what was asked for.
 std::string describe_answer(const HttpResponse& response);
 
-// Polls GET /debug/pprof/ until it answers 200. Between polls it calls
-// `check_alive`, which throws when the program has exited. Throws
-// Error(ErrorKind::no_pprof) when the server answers but not with 200, and
-// Error(ErrorKind::not_ready) when nothing answers within `timeout`.
-void wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
+// What the program answered when it first served pprof: the connection
+// it answered on, still open, and the debug=1 goroutine profile it sent
+// (empty when it was cut off or had no length). A Checker adopts both
+// (Checker::adopt): its baseline starts from the profile instead of asking
+// for it again, a millisecond later.
+struct ReadyAnswer {
+  HttpClient connection;
+  std::string goroutine_profile;
+};
+
+// Polls GET /debug/pprof/goroutine?debug=1 until it answers 200. Between
+// polls it calls `check_alive`, which throws when the program has exited.
+// Throws Error(ErrorKind::no_pprof) when the server answers but not with
+// 200, and Error(ErrorKind::not_ready) when nothing answers within
+// `timeout`.
+ReadyAnswer wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
                     const std::function<void()>& check_alive = {});
 
 // Polls GET `path` (the program's own health endpoint, "/healthz") until it

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,8 @@ struct LaunchOptions {
 // thread-safe: drive one Program from one thread at a time.
 class Program {
  public:
-  // Starts the program and waits until GET /debug/pprof/ answers 200, and
-  // LaunchOptions::ready_url answers 2xx when one is given.
+  // Starts the program and waits until GET /debug/pprof/goroutine?debug=1
+  // answers 200, and LaunchOptions::ready_url answers 2xx when one is given.
   // Throws Error: launch_failed, program_exited (with its status and stderr
   // tail), no_pprof or not_ready. Nothing is left running when it throws.
   static Program launch(LaunchOptions options);
@@ -60,6 +61,10 @@ class Program {
   ~Program();
 
   const Endpoint& endpoint() const;
+  // What it answered when launch() saw it ready, for Checker::adopt: once
+  // (nullopt after). Its profile is left out when LaunchOptions::ready_url
+  // was waited for after it.
+  std::optional<ReadyAnswer> take_ready_answer();
   std::string url() const { return endpoint().url(); }
   // Its process id, which is also its process group id.
   int pid() const;

@@ -101,6 +101,16 @@ class Checker {
   // kRunsAfterAWarmup more runs and their checks.
   LeakReport check_runs(const Baseline& baseline, const std::function<void()>& scenario) const;
 
+  // Takes over what the program answered when it became ready
+  // (Program::take_ready_answer, or wait_for_pprof's answer): its
+  // connection serves this Checker's requests from now on, and its
+  // goroutine profile is the first baseline's counts, instead of a request
+  // for them. Only while nothing has run since it was taken: call it right
+  // before check_scenario() or baseline(); check_scenario() with warm-up
+  // runs drops the profile. Throws Error(ErrorKind::usage) for an answer
+  // from another endpoint.
+  void adopt(ReadyAnswer answer);
+
   const CheckOptions& options() const { return options_; }
   const Endpoint& endpoint() const { return client_->endpoint(); }
 
@@ -134,6 +144,8 @@ class Checker {
   void finish_report(const Baseline& baseline, Clock::time_point start, LeakReport& report) const;
   // baseline() and baseline_at_once().
   Baseline take_baseline(bool wait_for_quiet) const;
+  // The adopted profile, once, when it is a whole one; else counts().
+  Profile counts_for_baseline() const;
   // `runs` runs of `scenario` against `baseline`, judged by growth from 2.
   // `history`: what the runs before `baseline` left, if anything.
   LeakReport judged_runs(const Baseline& baseline, const std::function<void()>& scenario, int runs,
@@ -146,6 +158,8 @@ class Checker {
   TriageRules rules_;  // options_' rules in force, combined once
   std::function<void()> check_alive_;
   std::unique_ptr<HttpClient> client_;
+  // adopt()'s profile, until the first baseline uses it.
+  mutable std::optional<std::string> ready_profile_;
 };
 
 }  // namespace goleakcheck
