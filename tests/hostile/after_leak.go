@@ -81,7 +81,11 @@ func afterLeak(mode string, listener net.Listener) http.Handler {
 	mux.HandleFunc("/leak", func(w http.ResponseWriter, r *http.Request) {
 		leakThree()
 		leaked.Store(true)
-		fmt.Fprintln(w, "leaked 3")
+		// A length, so that the flush below sends the whole answer: a chunked
+		// one would still lack its last chunk when the exec cuts it short.
+		const answer = "leaked 3\n"
+		w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
+		fmt.Fprint(w, answer)
 		if mode == "reexec" && !faultOff {
 			w.(http.Flusher).Flush()
 			go reexec(listener)
