@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "goleakcheck/compare.hpp"
 #include "goleakcheck/error.hpp"
@@ -95,7 +96,13 @@ int main() try {
   goleakcheck::WatchOptions watch;
   watch.interval = std::chrono::seconds(1);
   goleakcheck::Watcher watcher({program.url()}, watch);
+  // Samples on a schedule, as a watch takes them: the trend is judged
+  // against time, and back-to-back samples on a loaded machine come
+  // unevenly spaced, so that an even leak looks noisy (a fresh-clone run
+  // under ctest -j2 flagged nothing once).
+  const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 10; ++i) {
+    std::this_thread::sleep_until(start + i * std::chrono::milliseconds(100));
     leak(client);
     leak(client);
     save_profile(client, dir / "samples" / ("sample-" + std::to_string(10 + i) + ".txt"));
