@@ -134,6 +134,11 @@ Program Program::launch(LaunchOptions options) {
       program.state_->ready = true;
       return program;
     } catch (const Error& e) {
+      // A signal's clean-up stops the program under us, and any error that
+      // follows (its listener gone before it exits, say) is that clean-up's:
+      // thrown now, it would race the signal's own ending (std::terminate,
+      // where nothing catches it).
+      wait_if_interrupted();
       // The port was free when picked but another process may take it
       // before the program binds it: pick again rather than fail.
       const bool port_taken = e.kind() == ErrorKind::program_exited &&

@@ -63,7 +63,9 @@ class Program {
   const Endpoint& endpoint() const;
   // What it answered when launch() saw it ready, for Checker::adopt: once
   // (nullopt after). Its profile is left out when LaunchOptions::ready_url
-  // was waited for after it.
+  // was waited for after it. Until taken, the Program holds its connection
+  // open (one idle connection goroutine in the program, there from the
+  // start, so in every baseline).
   std::optional<ReadyAnswer> take_ready_answer();
   std::string url() const { return endpoint().url(); }
   // Its process id, which is also its process group id.
