@@ -16,7 +16,14 @@ std::string describe_launch_failure(const std::exception& e) {
 namespace {
 
 Checker checker_for(Program& program, CheckOptions options) {
-  return Checker(program.endpoint(), std::move(options), [&program] { program.check_alive(); });
+  Checker checker(program.endpoint(), std::move(options), [&program] { program.check_alive(); });
+  // The launch's connection, not its counts: a guard may be made long after
+  // the launch, when they are stale.
+  if (std::optional<ReadyAnswer> ready = program.take_ready_answer()) {
+    ready->goroutine_profile.clear();
+    checker.adopt(std::move(*ready));
+  }
+  return checker;
 }
 
 }  // namespace
@@ -98,8 +105,9 @@ void LeakCheckedProgram::SetUp() {
     checked_program() = std::make_unique<Program>(Program::launch(launch_));
     // The baseline follows the launch at once: it starts from what the
     // program answered when it became ready.
-    Checker checker = checker_for(*checked_program(), check_);
-    checker.adopt(*checked_program()->take_ready_answer());
+    Program& program = *checked_program();
+    Checker checker(program.endpoint(), check_, [&program] { program.check_alive(); });
+    checker.adopt(*program.take_ready_answer());
     guard_ = std::make_unique<LeakGuard>(std::move(checker));
   } catch (const std::exception& e) {
     checked_program().reset();
