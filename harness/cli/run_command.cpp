@@ -30,10 +30,7 @@ ExitCode check_and_report(RunCommand& command, const std::vector<ReportTarget>& 
     const Endpoint endpoint = Endpoint::parse(command.attach_url);
     const auto ready_by = std::chrono::steady_clock::now() + command.launch.ready_timeout;
     ReadyAnswer ready = wait_for_pprof(endpoint, command.launch.ready_timeout);
-    if (!command.launch.ready_url.empty()) {
-      wait_for_ready_url(endpoint, command.launch.ready_url, ready_by);
-      ready.goroutine_profile.clear();  // counted before the program was ready
-    }
+    if (!command.launch.ready_url.empty()) wait_for_ready_url(ready, command.launch.ready_url, ready_by);
     checker.emplace(endpoint, check);
     checker->adopt(std::move(ready));
   }

@@ -275,8 +275,10 @@ ReadyAnswer wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds t
                           url, format_duration(timeout)));
 }
 
-void wait_for_ready_url(const Endpoint& endpoint, std::string_view path, Clock::time_point ready_by,
+void wait_for_ready_url(ReadyAnswer& ready, std::string_view path, Clock::time_point ready_by,
                         const std::function<void()>& check_alive) {
+  ready.goroutine_profile.clear();
+  const Endpoint& endpoint = ready.connection.endpoint();
   const auto timeout =
       std::max(std::chrono::duration_cast<std::chrono::milliseconds>(ready_by - Clock::now()), std::chrono::milliseconds(1));
   std::optional<HttpResponse> last;

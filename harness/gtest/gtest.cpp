@@ -15,12 +15,13 @@ std::string describe_launch_failure(const std::exception& e) {
 
 namespace {
 
-Checker checker_for(Program& program, CheckOptions options) {
+// A Checker of `program` that takes over what it answered when it became
+// ready: its connection, and its counts only when `launched_just_now` (a
+// guard may be made long after the launch, when they are stale).
+Checker checker_for(Program& program, CheckOptions options, bool launched_just_now = false) {
   Checker checker(program.endpoint(), std::move(options), [&program] { program.check_alive(); });
-  // The launch's connection, not its counts: a guard may be made long after
-  // the launch, when they are stale.
   if (std::optional<ReadyAnswer> ready = program.take_ready_answer()) {
-    ready->goroutine_profile.clear();
+    if (!launched_just_now) ready->goroutine_profile.clear();
     checker.adopt(std::move(*ready));
   }
   return checker;
@@ -103,12 +104,8 @@ LeakCheckedProgram::~LeakCheckedProgram() = default;
 void LeakCheckedProgram::SetUp() {
   try {
     checked_program() = std::make_unique<Program>(Program::launch(launch_));
-    // The baseline follows the launch at once: it starts from what the
-    // program answered when it became ready.
-    Program& program = *checked_program();
-    Checker checker(program.endpoint(), check_, [&program] { program.check_alive(); });
-    checker.adopt(*program.take_ready_answer());
-    guard_ = std::make_unique<LeakGuard>(std::move(checker));
+    // The baseline follows the launch at once.
+    guard_ = std::make_unique<LeakGuard>(checker_for(*checked_program(), check_, true));
   } catch (const std::exception& e) {
     checked_program().reset();
     GTEST_FAIL() << "the program under test did not start, or its baseline could not be taken: "

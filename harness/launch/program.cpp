@@ -65,6 +65,7 @@ struct Program::State {
   std::filesystem::path stdout_log;
   std::filesystem::path stderr_log;
   std::optional<ReadyAnswer> ready_answer;  // until taken
+  void place_logs();
   std::optional<detail::ChildProcess> child;
   bool ready = false;
 
@@ -84,23 +85,23 @@ Program::~Program() {
 // disk cost a third of a millisecond a launch, and one killed with us
 // would be left behind. A temporary directory only where memfds are not
 // offered.
-void Program::place_logs(State& state) {
-  if (!state.options.log_dir.empty()) {
-    std::filesystem::create_directories(state.options.log_dir);
-    state.stdout_log = state.options.log_dir / "stdout.log";
-    state.stderr_log = state.options.log_dir / "stderr.log";
+void Program::State::place_logs() {
+  if (!options.log_dir.empty()) {
+    std::filesystem::create_directories(options.log_dir);
+    stdout_log = options.log_dir / "stdout.log";
+    stderr_log = options.log_dir / "stderr.log";
     return;
   }
-  state.stdout_memory = detail::MemoryFile::create("stdout.log");
-  state.stderr_memory = detail::MemoryFile::create("stderr.log");
-  if (state.stdout_memory && state.stderr_memory) {
-    state.stdout_log = state.stdout_memory->path();
-    state.stderr_log = state.stderr_memory->path();
+  stdout_memory = detail::MemoryFile::create("stdout.log");
+  stderr_memory = detail::MemoryFile::create("stderr.log");
+  if (stdout_memory && stderr_memory) {
+    stdout_log = stdout_memory->path();
+    stderr_log = stderr_memory->path();
     return;
   }
-  state.temp_dir.emplace();
-  state.stdout_log = state.temp_dir->path() / "stdout.log";
-  state.stderr_log = state.temp_dir->path() / "stderr.log";
+  temp_dir.emplace();
+  stdout_log = temp_dir->path() / "stdout.log";
+  stderr_log = temp_dir->path() / "stderr.log";
 }
 
 Program Program::launch(LaunchOptions options) {
@@ -109,7 +110,7 @@ Program Program::launch(LaunchOptions options) {
     auto state = std::make_unique<State>();
     state->options = options;
     state->endpoint = Endpoint{"127.0.0.1", pick_free_port()};
-    place_logs(*state);
+    state->place_logs();
 
     detail::SpawnSpec spec;
     for (const std::string& argument : options.argv) spec.argv.push_back(substitute_address(argument, state->endpoint));
@@ -127,8 +128,7 @@ Program Program::launch(LaunchOptions options) {
       ReadyAnswer answer = wait_for_pprof(program.endpoint(), options.ready_timeout, [&] { program.check_alive(); });
       program.require_own_port();
       if (!options.ready_url.empty()) {
-        wait_for_ready_url(program.endpoint(), options.ready_url, ready_by, [&] { program.check_alive(); });
-        answer.goroutine_profile.clear();  // counted before the program was ready
+        wait_for_ready_url(answer, options.ready_url, ready_by, [&] { program.check_alive(); });
       }
       program.state_->ready_answer = std::move(answer);
       program.state_->ready = true;

@@ -2,7 +2,6 @@
 // the readiness probe is the debug=1 goroutine profile, and a Checker that
 // adopts it takes no counts of its own before the baseline's dump, while
 // anything that ran in between makes it ask again.
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -29,17 +28,6 @@ Program launch_logging_requests() {
   return Program::launch(options);
 }
 
-// Every request the program logged (-log-requests), in order.
-std::vector<std::string> requests_seen(const Program& program) {
-  std::ifstream log(program.stderr_log());
-  std::vector<std::string> requests;
-  for (std::string line; std::getline(log, line);) {
-    const std::size_t at = line.find("request: ");
-    if (at != std::string::npos) requests.push_back(line.substr(at + std::string_view("request: ").size()));
-  }
-  return requests;
-}
-
 // The requests before the `nth` (from 1) request of `path`.
 std::vector<std::string> before(const std::vector<std::string>& seen, const std::string& path, int nth = 1) {
   std::vector<std::string> earlier;
@@ -61,13 +49,13 @@ TEST(ReadyAnswer, TheBaselineStartsFromTheProgramsFirstAnswer) {
   checker.adopt(*program.take_ready_answer());
   EXPECT_FALSE(program.take_ready_answer().has_value()) << "the answer is taken once";
   ASSERT_TRUE(checker.check_scenario([&] { test::get(program, "/healthz"); }).clean());
-  EXPECT_THAT(before(requests_seen(program), "/healthz"), ElementsAre(kCounts, kDump));
+  EXPECT_THAT(before(test::requests_logged(program), "/healthz"), ElementsAre(kCounts, kDump));
 }
 
 TEST(ReadyAnswer, WithoutItTheBaselineAsksForItsCounts) {
   Program program = launch_logging_requests();
   ASSERT_TRUE(checker_for(program).check_scenario([&] { test::get(program, "/healthz"); }).clean());
-  EXPECT_THAT(before(requests_seen(program), "/healthz"), ElementsAre(kCounts, kCounts, kDump));
+  EXPECT_THAT(before(test::requests_logged(program), "/healthz"), ElementsAre(kCounts, kCounts, kDump));
 }
 
 // A warm-up run changes what the first answer counted: the baseline after
@@ -79,7 +67,7 @@ TEST(ReadyAnswer, AWarmUpRunMakesTheBaselineAskAgain) {
   Checker checker = checker_for(program, options);
   checker.adopt(*program.take_ready_answer());
   ASSERT_TRUE(checker.check_scenario([&] { test::get(program, "/healthz"); }).clean());
-  const std::vector<std::string> seen = requests_seen(program);
+  const std::vector<std::string> seen = test::requests_logged(program);
   const std::vector<std::string> first = before(seen, "/healthz", 1);
   std::vector<std::string> between = before(seen, "/healthz", 2);
   between.erase(between.begin(), between.begin() + static_cast<std::ptrdiff_t>(first.size()) + 1);
@@ -113,7 +101,7 @@ TEST(ReadyAnswer, AReadyUrlLeavesOutTheProfile) {
   Checker checker = checker_for(program);
   checker.adopt(std::move(*answer));
   ASSERT_TRUE(checker.check_scenario([&] { test::get(program, "/healthz"); }).clean());
-  EXPECT_THAT(before(requests_seen(program), "/healthz", 2), ElementsAre(kCounts, "/healthz", kCounts, kDump));
+  EXPECT_THAT(before(test::requests_logged(program), "/healthz", 2), ElementsAre(kCounts, "/healthz", kCounts, kDump));
 }
 
 }  // namespace

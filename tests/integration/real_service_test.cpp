@@ -8,7 +8,6 @@
 // sees.
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <functional>
 #include <ostream>
 #include <set>
@@ -423,13 +422,9 @@ TEST_P(ProofTest, ALeakHeldByAGlobalStillWaitsOutTheSettleTime) {
 
 // The pprof requests the program saw after `path` (its -log-requests lines).
 std::vector<std::string> pprof_requests_after(const Program& program, const std::string& path) {
-  std::ifstream log(program.stderr_log());
   std::vector<std::string> requests;
   bool after = false;
-  for (std::string line; std::getline(log, line);) {
-    const std::size_t at = line.find("request: ");
-    if (at == std::string::npos) continue;
-    const std::string request = line.substr(at + std::string_view("request: ").size());
+  for (const std::string& request : test::requests_logged(program)) {
     if (after && request.starts_with("/debug/pprof/")) requests.push_back(request);
     if (request == path) after = true;
   }

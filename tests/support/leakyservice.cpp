@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -29,6 +30,17 @@ std::string get(const Program& program, std::string_view path) {
   if (!result) throw std::runtime_error("GET " + std::string(path) + " failed: " + httplib::to_string(result.error()));
   if (result->status != 200) throw std::runtime_error("GET " + std::string(path) + ": HTTP " + std::to_string(result->status));
   return result->body;
+}
+
+std::vector<std::string> requests_logged(const Program& program) {
+  constexpr std::string_view kMark = "request: ";
+  std::ifstream log(program.stderr_log());
+  std::vector<std::string> requests;
+  for (std::string line; std::getline(log, line);) {
+    const std::size_t at = line.find(kMark);
+    if (at != std::string::npos) requests.push_back(line.substr(at + kMark.size()));
+  }
+  return requests;
 }
 
 bool process_running_with(std::string_view text) {

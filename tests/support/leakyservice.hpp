@@ -23,6 +23,10 @@ struct LeakyService {
 // GET path from the program and expect 200; returns the body.
 std::string get(const Program& program, std::string_view path);
 
+// Every request path a program run with -log-requests (realservice) logged
+// on its stderr, in order.
+std::vector<std::string> requests_logged(const Program& program);
+
 // Whether any process's command line contains `text` (reads /proc).
 bool process_running_with(std::string_view text);
 

@@ -98,15 +98,16 @@ struct ReadyAnswer {
 // 200, and Error(ErrorKind::not_ready) when nothing answers within
 // `timeout`.
 ReadyAnswer wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
-                    const std::function<void()>& check_alive = {});
+                           const std::function<void()>& check_alive = {});
 
 // Polls GET `path` (the program's own health endpoint, "/healthz") until it
 // answers 2xx: any other answer means "not ready yet". `ready_by` is the
 // deadline of the whole wait for readiness, pprof's included, so that one
 // --ready-timeout bounds both. Throws Error(ErrorKind::not_ready) with the
 // last answer's status when it passes, and whatever `check_alive` throws.
-void wait_for_ready_url(const Endpoint& endpoint, std::string_view path,
-                        std::chrono::steady_clock::time_point ready_by,
+// `ready` is wait_for_pprof's answer, from the same endpoint: its profile
+// is dropped, since it counted a program not ready yet.
+void wait_for_ready_url(ReadyAnswer& ready, std::string_view path, std::chrono::steady_clock::time_point ready_by,
                         const std::function<void()>& check_alive = {});
 
 // The goroutineleak profile (Go 1.27; 1.26 with

@@ -90,7 +90,6 @@ class Program {
  private:
   void require_own_port();
   struct State;
-  static void place_logs(State& state);
   explicit Program(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };
