@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <thread>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,7 +18,6 @@
 #include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
 
-#include "common/backoff.hpp"
 #include "fetch/protocol_probe.hpp"
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/error.hpp"
@@ -96,7 +96,23 @@ HttpClient::~HttpClient() = default;
 
 const Endpoint& HttpClient::endpoint() const { return impl_->endpoint; }
 
-HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive) {
+bool HttpClient::connect(std::chrono::milliseconds deadline) {
+  Impl& c = *impl_;
+  if (c.socket.is_open()) return true;
+  c.deadline = Clock::now() + deadline;
+  try {
+    if (c.connect()) {
+      c.close();  // a failed connect leaves the socket it opened open
+      return false;
+    }
+  } catch (const PastDeadline&) {
+    return false;
+  }
+  return true;
+}
+
+HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive,
+                             const std::function<void()>& while_waiting) {
   Impl& c = *impl_;
   c.deadline = Clock::now() + limits.deadline;
   const std::string url = c.endpoint.url() + std::string(path);
@@ -112,6 +128,7 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
   HttpResponse response;
   try {
     std::optional<http::response_parser<http::buffer_body>> reading;
+    bool while_waiting_called = false;  // once, though the request may be sent twice
     for (int attempt = 1;; ++attempt) {
       reading.emplace();
       reading->body_limit(std::numeric_limits<std::uint64_t>::max());  // the size cap is ours: a cut is not an error
@@ -123,6 +140,15 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
         if (const ErrorCode ec = c.connect()) throw failed(ec);
       }
       ErrorCode ec = c.await([&](auto handler) { http::async_write(c.socket, request, handler); });
+      if (!ec && while_waiting && !while_waiting_called) {
+        while_waiting_called = true;
+        try {
+          while_waiting();
+        } catch (...) {
+          c.close();  // its answer will not be read
+          throw;
+        }
+      }
       if (!ec) ec = c.await([&](auto handler) { http::async_read_header(c.socket, c.buffer, *reading, handler); });
       if (!ec) break;
       if (!reused || attempt > 1) throw failed(ec);
@@ -203,44 +229,55 @@ namespace {
 
 // Polls GET `path` until `answered` says an answer will do (it may throw on
 // one that never will), within `timeout` in all, each probe included (a
-// server may trickle its answer). An answer is read up to 1 MiB; a 200
-// one's body into `body`, when given. Returns the connection it came on,
-// still open, or nullopt when time ran out; `last` holds the last answer.
+// server may trickle its answer). A refused connection is tried again
+// 250 us later for the first 100 ms, then every 1 ms: it costs a connect
+// alone, and every launch waits for the program's listener, which a Go
+// program opens a few ms after its start. A connection that got no answer
+// is tried again 1 ms later. An answer is read up to 1 MiB; a 200 one's
+// body into `body`, when given. `while_answering` goes to HttpClient::get.
+// Returns the connection the answer came on, still open, or nullopt when
+// time ran out; `last` holds the last answer.
 template <class Answered>
 std::optional<HttpClient> poll_until_answered(const Endpoint& endpoint, std::string_view path,
                                               std::chrono::milliseconds timeout,
                                               const std::function<void()>& check_alive,
                                               std::optional<HttpResponse>& last, Answered&& answered,
-                                              std::string* body = nullptr) {
+                                              std::string* body = nullptr,
+                                              const std::function<void()>& while_answering = {}) {
   constexpr std::size_t kProbeBytes = std::size_t{1} << 20;
-  // Probes a few ms apart at most: a refused connection costs little, and
-  // a program is seen ready within 1 ms of its listener, not up to 100 ms
-  // later (every launch waits for it).
-  detail::Backoff backoff(timeout, std::chrono::milliseconds(1), std::chrono::milliseconds(1));
+  constexpr auto kFastPolls = std::chrono::milliseconds(100);
+  constexpr auto kFastPause = std::chrono::microseconds(250);
+  constexpr auto kPause = std::chrono::milliseconds(1);
+  const auto start = Clock::now();
+  const auto deadline = start + timeout;
+  HttpClient probe(endpoint);  // one client for every probe: a refused connect reuses its sockets' machinery
   while (true) {
     if (check_alive) check_alive();
-    if (backoff.expired()) return std::nullopt;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(backoff.remaining());
-    HttpClient probe(endpoint);
+    const auto now = Clock::now();
+    if (now >= deadline) return std::nullopt;
+    const auto left = std::max(std::chrono::ceil<std::chrono::milliseconds>(deadline - now), std::chrono::milliseconds(1));
+    if (!probe.connect(left)) {
+      std::this_thread::sleep_for(now - start < kFastPolls ? std::chrono::nanoseconds(kFastPause) : kPause);
+      continue;
+    }
     try {
       if (body) body->clear();
-      last = probe.get(path, FetchLimits{std::max(left, std::chrono::milliseconds(1)), kProbeBytes},
-                       [&](std::string_view chunk) {
-                         if (body) body->append(chunk);
-                       });
+      last = probe.get(path, FetchLimits{left, kProbeBytes}, [&](std::string_view chunk) {
+        if (body) body->append(chunk);
+      }, while_answering);
       if (answered(*last)) return probe;
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::snapshot_failed) throw;
-      // Refused, reset or too slow: not ready yet.
+      // Reset or too slow: not ready yet.
     }
-    backoff.sleep();
+    std::this_thread::sleep_for(kPause);
   }
 }
 
 }  // namespace
 
 ReadyAnswer wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
-                           const std::function<void()>& check_alive) {
+                           const std::function<void()>& check_alive, const std::function<void()>& while_answering) {
   const std::string url = endpoint.url() + std::string(kGoroutineProfilePath);
   std::optional<HttpResponse> last;
   std::string profile;
@@ -256,7 +293,7 @@ ReadyAnswer wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds t
                 fmt::format("{} answered HTTP {}: the program serves HTTP but not pprof; register "
                             "net/http/pprof's handlers on a loopback listener (README: \"Enable pprof safely\")",
                             url, answer.status));
-  }, &profile);
+  }, &profile, while_answering);
   if (answered) {
     // An answer cut at the probe's size cap, or with no length to tell, is
     // no whole profile: the checker asks again.

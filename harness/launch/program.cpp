@@ -125,8 +125,13 @@ Program Program::launch(LaunchOptions options) {
     Program program(std::move(state));
     try {
       const auto ready_by = std::chrono::steady_clock::now() + options.ready_timeout;
-      ReadyAnswer answer = wait_for_pprof(program.endpoint(), options.ready_timeout, [&] { program.check_alive(); });
-      program.require_own_port();
+      // Who holds the listener is read while the program makes its first
+      // answer: the kernel knows once the connection is accepted.
+      std::optional<pid_t> port_owner;
+      ReadyAnswer answer = wait_for_pprof(
+          program.endpoint(), options.ready_timeout, [&] { program.check_alive(); },
+          [&] { port_owner = listening_process(program.endpoint().port, program.pid()); });
+      program.require_own_port(port_owner);
       if (!options.ready_url.empty()) {
         wait_for_ready_url(answer, options.ready_url, ready_by, [&] { program.check_alive(); });
       }
@@ -156,8 +161,7 @@ std::optional<ReadyAnswer> Program::take_ready_answer() { return std::exchange(s
 // harness's program, or anything else, may have taken the port between the
 // pick and our child's bind. The listening socket must be our child's, or
 // a descendant's of it.
-void Program::require_own_port() {
-  const std::optional<pid_t> owner = listening_process(state_->endpoint.port, pid());
+void Program::require_own_port(std::optional<pid_t> owner) {
   if (owner && detail::descends_from(*owner, pid())) return;
   check_alive();  // our child may have failed to bind and exited: say that
   std::string who = "no process this harness can see";

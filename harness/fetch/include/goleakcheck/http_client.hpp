@@ -60,7 +60,18 @@ class HttpClient {
   // rather than holding it (any other answer's body is dropped). Throws
   // Error(ErrorKind::snapshot_failed) when the request fails or passes the
   // deadline; any HTTP status is returned, not thrown.
-  HttpResponse get(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive);
+  // `while_waiting`, when given, is called once the request is sent and
+  // before its answer is read, on this thread: the caller's own work then
+  // overlaps the server's. What it throws closes the connection and passes
+  // on; its time counts against the deadline.
+  HttpResponse get(std::string_view path, const FetchLimits& limits, const BodyReceiver& receive,
+                   const std::function<void()>& while_waiting = {});
+
+  // Connects now unless connected, within `deadline`: true once the
+  // endpoint accepted the connection (something listens there), false when
+  // it was refused or the deadline passed. get() connects by itself; this
+  // tells "listening" from "answering" at the cost of a connect alone.
+  bool connect(std::chrono::milliseconds deadline);
 
  private:
   struct Impl;
@@ -94,11 +105,19 @@ struct ReadyAnswer {
 
 // Polls GET /debug/pprof/goroutine?debug=1 until it answers 200. Between
 // polls it calls `check_alive`, which throws when the program has exited.
+// Connection attempts come 250 us apart for the first 100 ms (a refused
+// one costs a few microseconds; the program is seen soon after it starts
+// listening), 1 ms apart after that.
+// `while_answering`, when given, is called on this thread each time a
+// probe's connection was accepted and its request sent, before the answer
+// is read: work that needs the listener (who owns the port) overlaps the
+// program's first answer. What it throws passes on.
 // Throws Error(ErrorKind::no_pprof) when the server answers but not with
 // 200, and Error(ErrorKind::not_ready) when nothing answers within
 // `timeout`.
 ReadyAnswer wait_for_pprof(const Endpoint& endpoint, std::chrono::milliseconds timeout,
-                           const std::function<void()>& check_alive = {});
+                           const std::function<void()>& check_alive = {},
+                           const std::function<void()>& while_answering = {});
 
 // Polls GET `path` (the program's own health endpoint, "/healthz") until it
 // answers 2xx: any other answer means "not ready yet". `ready_by` is the

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 #include "goleakcheck/endpoint.hpp"
 #include "goleakcheck/http_client.hpp"
 #include "goleakcheck/exit_status.hpp"
@@ -88,7 +90,8 @@ class Program {
   std::string stderr_tail(std::size_t max_lines = 15) const;
 
  private:
-  void require_own_port();
+  // `owner`: the process found holding the port's listener, if any.
+  void require_own_port(std::optional<pid_t> owner);
   struct State;
   explicit Program(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
