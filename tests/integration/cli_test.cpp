@@ -142,6 +142,24 @@ TEST(Cli, UsageErrorsExitTwo) {
   expect_error(test::run_cli({"run", "--attach", "https://127.0.0.1:1"}), "https is not supported");
 }
 
+// Only the command named is built (start-up); the others must still be
+// there for the top-level help, and each must still build on its own.
+TEST(Cli, EachCommandBuildsAloneAndTheHelpListsThemAll) {
+  const test::CliResult help = test::run_cli({"--help"});
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  for (const char* command : {"run", "parse", "snapshot", "diff", "analyze", "watch"}) {
+    EXPECT_THAT(help.out, HasSubstr(std::string("\n  ") + command + " ")) << command;
+    const test::CliResult own = test::run_cli({command, "--help"});
+    EXPECT_EQ(own.exit_code, 0) << command << ": " << own.err;
+    EXPECT_THAT(own.out, HasSubstr(std::string(command) + " [OPTIONS]")) << command;
+  }
+  const test::CliResult version = test::run_cli({"--version"});
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_THAT(version.out, StartsWith("goleakcheck "));
+  expect_error(test::run_cli({"prase", "dump.txt"}), "A subcommand is required");
+  expect_error(test::run_cli({}), "A subcommand is required");
+}
+
 }  // namespace
 }  // namespace goleakcheck
 
