@@ -193,8 +193,8 @@ HttpResponse HttpClient::get(std::string_view path, const FetchLimits& limits, c
 }
 
 HttpResponse fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits,
-                         const BodyReceiver& receive) {
-  HttpResponse response = client.get(path, limits, receive);
+                         const BodyReceiver& receive, const std::function<void()>& while_waiting) {
+  HttpResponse response = client.get(path, limits, receive, while_waiting);
   if (response.status != 200) {
     throw Error(ErrorKind::snapshot_failed, fmt::format("{}{} answered HTTP {}; is net/http/pprof registered?",
                                                         client.endpoint().url(), path, response.status));

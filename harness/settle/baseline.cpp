@@ -1,7 +1,7 @@
 // The baseline: taken once the program is quiet, and from counts alone
 // when a dump of it would be cut off anyway.
 #include <algorithm>
-#include <future>
+#include <functional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -47,13 +47,13 @@ std::string wait_until_quiet(Taken& last, Fetch&& fetch, const CheckOptions& opt
 
 }  // namespace
 
-Profile Checker::counts_for_baseline() const {
+Profile Checker::counts_for_baseline(const std::function<void()>& while_waiting) const {
   if (ready_profile_) {
     Profile adopted = parse_profile(*ready_profile_);
     ready_profile_.reset();
     if (adopted.total && !adopted.truncated) return adopted;  // else not a whole profile: ask
   }
-  return counts();
+  return counts_while(while_waiting);
 }
 
 Baseline Checker::baseline() const { return take_baseline(true); }
@@ -67,14 +67,21 @@ Baseline Checker::take_baseline(bool wait_for_quiet) const {
   // Who serves, so that a check sees a restart. A launched program's death
   // is seen by check_alive, but not an exec of itself: same pid, a fresh
   // Go runtime whose goroutine ids start again.
-  // Read from the kernel while the counts are fetched.
-  std::future<std::optional<ServerIdentity>> server =
-      std::async(std::launch::async, [endpoint = endpoint()] { return server_identity(endpoint); });
+  // Read from the kernel while the program makes the baseline's first
+  // answer (on this thread: a thread of its own cost more to start than
+  // the read), or after the last when none was asked for.
+  std::optional<ServerIdentity> server;
+  bool server_read = false;
+  const std::function<void()> read_server = [&] {
+    if (server_read) return;
+    server = server_identity(endpoint());
+    server_read = true;
+  };
   // The counts first: one small request, which tells whether a dump would
   // pass the runtime's cap. When it would, no dump is taken at all: at
   // 200,000 goroutines it takes most of the check, and is never used. The
   // program's first answer, when adopted, is such counts taken just now.
-  Profile counts = counts_for_baseline();
+  Profile counts = counts_for_baseline(read_server);
   // The runtime cuts a dump at 64 MiB, and our own size cap may cut sooner.
   const std::size_t cap = std::min(kRuntimeDumpCap, options_.fetch.max_bytes);
   const std::size_t least = least_dump_bytes(counts);
@@ -82,7 +89,7 @@ Baseline Checker::take_baseline(bool wait_for_quiet) const {
   std::string not_quiet;
   std::string dump_skipped;
   if (least >= cap) {
-    not_quiet = wait_until_quiet(counts, [&] { return this->counts(); }, options, start);
+    not_quiet = wait_until_quiet(counts, [&] { return counts_while(read_server); }, options, start);
     snapshot.truncated = true;  // no dump: ids cannot be compared
     dump_skipped = fmt::format(
         "the baseline's {} goroutines need at least {} as a debug=2 dump, past {}, so no dump was taken and "
@@ -92,7 +99,7 @@ Baseline Checker::take_baseline(bool wait_for_quiet) const {
         cap == kRuntimeDumpCap ? std::string("the runtime's 64 MiB cap")
                                : fmt::format("the size cap of {} bytes (CheckOptions::fetch.max_bytes)", cap));
   } else {
-    snapshot = this->snapshot();
+    snapshot = snapshot_while(read_server);
     not_quiet = wait_until_quiet(snapshot, [&] { return this->snapshot(); }, options, start);
     // The counts are what a check falls back to when an after-dump is cut;
     // taken again when the wait for quiet took more dumps.
@@ -106,7 +113,8 @@ Baseline Checker::take_baseline(bool wait_for_quiet) const {
     }
   }
   Baseline baseline(std::move(snapshot), std::move(counts));
-  baseline.server = server.get();
+  read_server();
+  baseline.server = std::move(server);
   baseline.not_quiet = std::move(not_quiet);
   baseline.dump_skipped = std::move(dump_skipped);
   baseline.quiet_wait = Clock::now() - start;

@@ -87,11 +87,14 @@ auto Checker::fetch(Fetch&& fetch) const {
   }
 }
 
-Snapshot Checker::snapshot() const {
+Snapshot Checker::snapshot() const { return snapshot_while({}); }
+
+Snapshot Checker::snapshot_while(const std::function<void()>& while_waiting) const {
   return fetch([&] {
     DumpReader reader;
-    const HttpResponse response = fetch_pprof(*client_, kGoroutineDumpPath, options_.fetch,
-                                              [&](std::string_view chunk) { reader.feed(chunk); });
+    const HttpResponse response = fetch_pprof(
+        *client_, kGoroutineDumpPath, options_.fetch, [&](std::string_view chunk) { reader.feed(chunk); },
+        while_waiting);
     Snapshot snapshot = reader.finish(response.cut);
     // A verdict is only ever made of real dumps: zero new goroutines in
     // something that is no dump would read as "clean".
@@ -105,7 +108,9 @@ Snapshot Checker::snapshot() const {
   });
 }
 
-Profile Checker::counts() const {
+Profile Checker::counts() const { return counts_while({}); }
+
+Profile Checker::counts_while(const std::function<void()>& while_waiting) const {
   return fetch([&] {
     // Kept only while it starts as a profile does: an answer that is no
     // profile (a 2 GiB one, say) is read to the size cap but not held.
@@ -116,7 +121,7 @@ Profile Checker::counts() const {
           if (no_profile) return;
           text.append(chunk);
           no_profile = !could_be_a_profile(text);
-        });
+        }, while_waiting);
     Profile profile = parse_profile(text);
     if (response.cut) profile.truncated = true;
     if (!profile.total) {
@@ -207,7 +212,7 @@ std::optional<Profile> Checker::cross_check(const Snapshot& after, const Baselin
     throw Error(ErrorKind::not_our_program,
                 fmt::format("the program at {} changed during the check: {}; check it again", endpoint().url(), why));
   }
-  Profile counted = counts();
+  Profile counted = counts_while([&] { require_same_server(baseline); });
   const CountDisagreement disagreement = compare_dump_with_profile(after, counted);
   if (disagreement.agree()) return counted;
   if (++failures < kCrossCheckTries) {
@@ -273,6 +278,10 @@ class Checker::IdPolls {
         proof_deadline_(std::min(options_.proof_timeout, options_.fetch.deadline)) {}
 
   enum class Outcome { judged, deferred, cut };
+
+  // Whether the verdict's cross-check saw the baseline's server still
+  // serving, after its dump (cross_check).
+  bool server_checked() const { return server_checked_; }
 
   // Polls until the verdict, a deferral or a cut dump (compare counts).
   Outcome settle() {
@@ -428,6 +437,7 @@ class Checker::IdPolls {
                   Clock::time_point stayed_since) {
     std::optional<Profile> counted = checker_.cross_check(after, baseline_, cross_check_failures_);
     if (!counted) return false;  // a program still changing: look again
+    server_checked_ = true;
     cross_checked_ = std::move(*counted);
     NewGoroutines judged = sorted;
     if (!all_proven) {
@@ -464,6 +474,7 @@ class Checker::IdPolls {
   int cross_check_failures_ = 0;
   std::vector<std::uint64_t> left_last_poll_;  // may_defer: what the last poll left for more runs
   Profile cross_checked_;  // the profile the verdict's dump was checked against
+  bool server_checked_ = false;
   Outcome outcome_ = Outcome::judged;
 };
 
@@ -478,6 +489,7 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
   report.baseline_not_quiet = baseline.not_quiet;
   report.baseline_quiet_wait = baseline.quiet_wait;
   bool compare_by_counts = baseline.snapshot().truncated;
+  bool server_checked = false;
   if (compare_by_counts) {
     // No after-dump can be compared with a cut baseline: skip fetching one
     // (for a process this large, each takes tens of seconds).
@@ -491,14 +503,15 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
     // the counts, with what is left of the settle time. The runtime's
     // proof, while it is served and fast, ends the wait as soon as every
     // new blocked goroutine is proven.
-    switch (IdPolls(*this, baseline, may_defer, history, start, backoff, poll_time, report).settle()) {
+    IdPolls polls(*this, baseline, may_defer, history, start, backoff, poll_time, report);
+    switch (polls.settle()) {
       case IdPolls::Outcome::deferred: return std::nullopt;
       case IdPolls::Outcome::cut: compare_by_counts = true; break;
-      case IdPolls::Outcome::judged: break;
+      case IdPolls::Outcome::judged: server_checked = polls.server_checked(); break;
     }
   }
   if (compare_by_counts) settle_by_counts(baseline, backoff, poll_time, report);
-  finish_report(baseline, start, report);
+  finish_report(baseline, start, server_checked, report);
   return report;
 }
 
@@ -523,10 +536,11 @@ void Checker::settle_by_counts(const Baseline& baseline, detail::Backoff& backof
   });
 }
 
-void Checker::finish_report(const Baseline& baseline, Clock::time_point start, LeakReport& report) const {
+void Checker::finish_report(const Baseline& baseline, Clock::time_point start, bool server_checked,
+                            LeakReport& report) const {
   // Goroutine ids start again in a new process: compared with the old
   // one's, they prove nothing. A restart is an error, never a verdict.
-  require_same_server(baseline);
+  if (!server_checked) require_same_server(baseline);
   report.groups = group_leaks(report.leaks);
   report.baseline_goroutines = baseline.snapshot().goroutines.size();
   // A cut baseline dump read only some; its profile has the true total.

@@ -86,8 +86,9 @@ inline constexpr std::string_view kGoroutineProfilePath = "/debug/pprof/goroutin
 // GET a pprof `path`, streaming its body to `receive`. Throws
 // Error(ErrorKind::snapshot_failed) as HttpClient::get does, and when the
 // answer is not 200; Error(ErrorKind::incomplete) when it has no length.
+// `while_waiting` as in HttpClient::get.
 HttpResponse fetch_pprof(HttpClient& client, std::string_view path, const FetchLimits& limits,
-                         const BodyReceiver& receive);
+                         const BodyReceiver& receive, const std::function<void()>& while_waiting = {});
 
 // "text/html; charset=utf-8, starting '<!DOCTYPE html>\n<html>…'": what came
 // back, for an error that says it was not what was asked for.

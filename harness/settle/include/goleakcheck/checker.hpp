@@ -117,6 +117,11 @@ class Checker {
  private:
   template <class Fetch>
   auto fetch(Fetch&& fetch) const;
+  // snapshot() and counts(), calling `while_waiting` once the request is
+  // sent, before the answer is read (HttpClient::get): the checker's own
+  // work overlaps the program's.
+  Snapshot snapshot_while(const std::function<void()>& while_waiting) const;
+  Profile counts_while(const std::function<void()>& while_waiting) const;
   // What asking for the runtime's proof gave: a snapshot whose proven
   // leaks are marked, or nullopt (with `why` set) when the program does not
   // serve the profile or took too long.
@@ -124,7 +129,8 @@ class Checker {
   // The last poll's dump checked against the baseline's runtime and a
   // debug=1 profile taken now: that profile when they agree, nullopt when
   // they disagree (`failures` counts it; poll again), and Error after the
-  // last try.
+  // last try. While the profile is made, require_same_server(baseline):
+  // the verdict's dump was taken, so a restart from then on is seen.
   std::optional<Profile> cross_check(const Snapshot& after, const Baseline& baseline, int& failures) const;
   // check(), or, with `may_defer`, nullopt when the run left new goroutines
   // the runtime did not prove leaked, once they stop changing: the caller
@@ -141,11 +147,15 @@ class Checker {
   using Clock = std::chrono::steady_clock;
   void settle_by_counts(const Baseline& baseline, detail::Backoff& backoff, Clock::duration& poll_time,
                         LeakReport& report) const;
-  void finish_report(const Baseline& baseline, Clock::time_point start, LeakReport& report) const;
+  // `server_checked`: require_same_server ran after the verdict's last
+  // answer (cross_check does, the counts' polls do not).
+  void finish_report(const Baseline& baseline, Clock::time_point start, bool server_checked,
+                     LeakReport& report) const;
   // baseline() and baseline_at_once().
   Baseline take_baseline(bool wait_for_quiet) const;
-  // The adopted profile, once, when it is a whole one; else counts().
-  Profile counts_for_baseline() const;
+  // The adopted profile, once, when it is a whole one; else
+  // counts_while(while_waiting), and `while_waiting` runs.
+  Profile counts_for_baseline(const std::function<void()>& while_waiting) const;
   // `runs` runs of `scenario` against `baseline`, judged by growth from 2.
   // `history`: what the runs before `baseline` left, if anything.
   LeakReport judged_runs(const Baseline& baseline, const std::function<void()>& scenario, int runs,
