@@ -18,6 +18,7 @@
 #include <boost/beast/http/write.hpp>
 #include <fmt/format.h>
 
+#include "common/backoff.hpp"
 #include "fetch/protocol_probe.hpp"
 #include "goleakcheck/duration.hpp"
 #include "goleakcheck/error.hpp"
@@ -247,17 +248,20 @@ std::optional<HttpClient> poll_until_answered(const Endpoint& endpoint, std::str
   constexpr std::size_t kProbeBytes = std::size_t{1} << 20;
   constexpr auto kFastPolls = std::chrono::milliseconds(100);
   constexpr auto kFastPause = std::chrono::microseconds(250);
-  constexpr auto kPause = std::chrono::milliseconds(1);
-  const auto start = Clock::now();
-  const auto deadline = start + timeout;
+  const auto fast_until = Clock::now() + kFastPolls;
+  detail::Backoff backoff(timeout, std::chrono::milliseconds(1), std::chrono::milliseconds(1));
   HttpClient probe(endpoint);  // one client for every probe: a refused connect reuses its sockets' machinery
   while (true) {
     if (check_alive) check_alive();
-    const auto now = Clock::now();
-    if (now >= deadline) return std::nullopt;
-    const auto left = std::max(std::chrono::ceil<std::chrono::milliseconds>(deadline - now), std::chrono::milliseconds(1));
+    if (backoff.expired()) return std::nullopt;
+    const auto left =
+        std::max(std::chrono::ceil<std::chrono::milliseconds>(backoff.remaining()), std::chrono::milliseconds(1));
     if (!probe.connect(left)) {
-      std::this_thread::sleep_for(now - start < kFastPolls ? std::chrono::nanoseconds(kFastPause) : kPause);
+      if (Clock::now() < fast_until) {
+        std::this_thread::sleep_for(kFastPause);
+      } else {
+        backoff.sleep();
+      }
       continue;
     }
     try {
@@ -270,7 +274,7 @@ std::optional<HttpClient> poll_until_answered(const Endpoint& endpoint, std::str
       if (e.kind() != ErrorKind::snapshot_failed) throw;
       // Reset or too slow: not ready yet.
     }
-    std::this_thread::sleep_for(kPause);
+    backoff.sleep();
   }
 }
 

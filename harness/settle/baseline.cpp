@@ -89,7 +89,7 @@ Baseline Checker::take_baseline(bool wait_for_quiet) const {
   std::string not_quiet;
   std::string dump_skipped;
   if (least >= cap) {
-    not_quiet = wait_until_quiet(counts, [&] { return counts_while(read_server); }, options, start);
+    not_quiet = wait_until_quiet(counts, [&] { return this->counts(); }, options, start);
     snapshot.truncated = true;  // no dump: ids cannot be compared
     dump_skipped = fmt::format(
         "the baseline's {} goroutines need at least {} as a debug=2 dump, past {}, so no dump was taken and "

@@ -279,10 +279,6 @@ class Checker::IdPolls {
 
   enum class Outcome { judged, deferred, cut };
 
-  // Whether the verdict's cross-check saw the baseline's server still
-  // serving, after its dump (cross_check).
-  bool server_checked() const { return server_checked_; }
-
   // Polls until the verdict, a deferral or a cut dump (compare counts).
   Outcome settle() {
     detail::settle(backoff_, poll_time_, [&] { return poll(); });
@@ -437,7 +433,6 @@ class Checker::IdPolls {
                   Clock::time_point stayed_since) {
     std::optional<Profile> counted = checker_.cross_check(after, baseline_, cross_check_failures_);
     if (!counted) return false;  // a program still changing: look again
-    server_checked_ = true;
     cross_checked_ = std::move(*counted);
     NewGoroutines judged = sorted;
     if (!all_proven) {
@@ -474,7 +469,6 @@ class Checker::IdPolls {
   int cross_check_failures_ = 0;
   std::vector<std::uint64_t> left_last_poll_;  // may_defer: what the last poll left for more runs
   Profile cross_checked_;  // the profile the verdict's dump was checked against
-  bool server_checked_ = false;
   Outcome outcome_ = Outcome::judged;
 };
 
@@ -489,7 +483,6 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
   report.baseline_not_quiet = baseline.not_quiet;
   report.baseline_quiet_wait = baseline.quiet_wait;
   bool compare_by_counts = baseline.snapshot().truncated;
-  bool server_checked = false;
   if (compare_by_counts) {
     // No after-dump can be compared with a cut baseline: skip fetching one
     // (for a process this large, each takes tens of seconds).
@@ -503,15 +496,14 @@ std::optional<LeakReport> Checker::judge(const Baseline& baseline, bool may_defe
     // the counts, with what is left of the settle time. The runtime's
     // proof, while it is served and fast, ends the wait as soon as every
     // new blocked goroutine is proven.
-    IdPolls polls(*this, baseline, may_defer, history, start, backoff, poll_time, report);
-    switch (polls.settle()) {
+    switch (IdPolls(*this, baseline, may_defer, history, start, backoff, poll_time, report).settle()) {
       case IdPolls::Outcome::deferred: return std::nullopt;
       case IdPolls::Outcome::cut: compare_by_counts = true; break;
-      case IdPolls::Outcome::judged: server_checked = polls.server_checked(); break;
+      case IdPolls::Outcome::judged: break;
     }
   }
   if (compare_by_counts) settle_by_counts(baseline, backoff, poll_time, report);
-  finish_report(baseline, start, server_checked, report);
+  finish_report(baseline, start, report);
   return report;
 }
 
@@ -534,13 +526,13 @@ void Checker::settle_by_counts(const Baseline& baseline, detail::Backoff& backof
     }
     return last;
   });
+  // Goroutine ids start again in a new process, and so do its counts: a
+  // restart is an error, never a verdict. (The polls by id check while
+  // their cross-check's counts are made.)
+  require_same_server(baseline);
 }
 
-void Checker::finish_report(const Baseline& baseline, Clock::time_point start, bool server_checked,
-                            LeakReport& report) const {
-  // Goroutine ids start again in a new process: compared with the old
-  // one's, they prove nothing. A restart is an error, never a verdict.
-  if (!server_checked) require_same_server(baseline);
+void Checker::finish_report(const Baseline& baseline, Clock::time_point start, LeakReport& report) const {
   report.groups = group_leaks(report.leaks);
   report.baseline_goroutines = baseline.snapshot().goroutines.size();
   // A cut baseline dump read only some; its profile has the true total.

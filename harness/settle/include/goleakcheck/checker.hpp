@@ -141,16 +141,14 @@ class Checker {
   std::optional<LeakReport> judge(const Baseline& baseline, bool may_defer,
                                   RunHistory* history = nullptr) const;
   // judge()'s steps: polls by goroutine id (its own class, for the state
-  // the polls share), polls by counts per stack when a dump was cut, and
-  // what every verdict adds at the end (groups, totals, the server check).
+  // the polls share), polls by counts per stack when a dump was cut (each
+  // checks that the baseline's server still serves, after its last dump),
+  // and what every verdict adds at the end (groups, totals).
   class IdPolls;
   using Clock = std::chrono::steady_clock;
   void settle_by_counts(const Baseline& baseline, detail::Backoff& backoff, Clock::duration& poll_time,
                         LeakReport& report) const;
-  // `server_checked`: require_same_server ran after the verdict's last
-  // answer (cross_check does, the counts' polls do not).
-  void finish_report(const Baseline& baseline, Clock::time_point start, bool server_checked,
-                     LeakReport& report) const;
+  void finish_report(const Baseline& baseline, Clock::time_point start, LeakReport& report) const;
   // baseline() and baseline_at_once().
   Baseline take_baseline(bool wait_for_quiet) const;
   // The adopted profile, once, when it is a whole one; else
