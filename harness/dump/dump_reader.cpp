@@ -17,6 +17,7 @@ namespace goleakcheck {
 
 namespace {
 
+using detail::contains;
 using detail::find_last;
 using detail::intern_symbol;
 using detail::read_labels;
@@ -147,7 +148,7 @@ struct DumpReader::State {
   // The record before, whose function names most often repeat at the same
   // depth (a dump lists thousands of goroutines with one stack): an equal
   // name is taken from it without hashing. Empty names where it had none.
-  // (Files and lines come from seen_locations.)
+  // (Files and lines come from seen_frames.)
   std::vector<Frame> previous;
   Frame previous_creator;
   std::string scratch;        // decoded names and labels before interning
@@ -156,16 +157,29 @@ struct DumpReader::State {
   Awaiting awaiting = Awaiting::nothing;
   bool last_location_read = false;  // the line just taken was a location, read whole
 
-  // Location lines repeat byte for byte (one text per pc): the last one
-  // read into each slot, by its length and last eight bytes, with what it
-  // read as. A copy, since a line lives only as long as its chunk.
-  struct SeenLocation {
-    std::array<char, 128> text;  // most real location lines fit; longer ones are read each time
-    std::uint32_t length = 0;  // 0: empty slot
+  // A call line waits for the location line after it: the two together
+  // are looked up in seen_frames. A view into the chunk, copied into
+  // pending_copy when the chunk ends first.
+  bool pending = false;
+  std::string_view pending_call;
+  std::string pending_copy;
+
+  // Location lines repeat byte for byte (one text per pc), and so does the
+  // name on the call line before them: the last pair read into each slot,
+  // by the location's length and last eight bytes, with what it read as.
+  // The name is checked against the call line, never assumed: a closure
+  // and the function around it can share a location's text. Copies, since
+  // a line lives only as long as its chunk.
+  struct SeenFrame {
+    std::array<char, 128> location;  // most real location lines fit; longer ones are read each time
+    std::array<char, 112> call_name;  // as on the call line, before the '(' of its arguments
+    std::uint32_t location_length = 0;  // 0: empty slot
+    std::uint32_t call_name_length = 0;  // 0: no name kept (too long, or none read yet)
+    std::string_view function;  // call_name interned, its escapes decoded
     std::string_view file;
     int line = 0;
   };
-  std::vector<SeenLocation> seen_locations = std::vector<SeenLocation>(256);
+  std::vector<SeenFrame> seen_frames = std::vector<SeenFrame>(256);
 
   static std::size_t location_slot(std::string_view line) {
     std::uint64_t tail;
@@ -173,9 +187,62 @@ struct DumpReader::State {
     return static_cast<std::size_t>(((tail ^ line.size()) * 0x9E3779B97F4A7C15ull) >> 56);
   }
 
-  void take_line(std::string_view line) {
+  SeenFrame* seen_slot(std::string_view location) {
+    if (location.size() < 8 || location.size() > std::tuple_size_v<decltype(SeenFrame::location)>) return nullptr;
+    return &seen_frames[location_slot(location)];
+  }
+
+  // Whether `call` is `seen`'s name and then its arguments: the name, a
+  // '(' and no other '(' after it (the arguments start at the last one).
+  static bool call_of(std::string_view call, const SeenFrame& seen) {
+    const std::size_t n = seen.call_name_length;
+    if (n == 0 || call.size() < n + 2 || call[n] != '(') return false;
+    if (!same_text(call.substr(0, n), std::string_view(seen.call_name.data(), n))) return false;
+    return !contains(call.substr(n + 1), '(');
+  }
+
+  static void keep_name(SeenFrame& seen, std::string_view raw, std::string_view function) {
+    seen.call_name_length = 0;
+    if (raw.size() > seen.call_name.size()) return;
+    std::memcpy(seen.call_name.data(), raw.data(), raw.size());
+    seen.call_name_length = static_cast<std::uint32_t>(raw.size());
+    seen.function = function;
+  }
+
+  // The two lines of nearly every frame, a call and its location, take the
+  // short path here, inlined into the line loop; the rest take_other_line.
+  [[gnu::always_inline]] void take_line(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     last_location_read = false;
+    if (pending) {
+      pending = false;
+      if (!line.empty() && line.front() == '\t' && take_seen_frame(pending_call, line)) return;
+      take_pending_call(line);
+      return;
+    }
+    if (in_record && !line.empty() && line.back() == ')' && line.front() != '\t' && !starts_record(line)) {
+      // A call line (take_body_line's first case): read with its location
+      // line, when that comes next.
+      has_body = true;
+      awaiting = Awaiting::nothing;
+      pending = true;
+      pending_call = line;
+      return;
+    }
+    take_other_line(line);
+  }
+
+  // The pending call and `line` after it, when the pair was not seen.
+  [[gnu::noinline]] void take_pending_call(std::string_view line) {
+    if (!line.empty() && line.front() == '\t') {
+      take_frame(pending_call, line);
+      return;
+    }
+    take_call(pending_call);
+    take_other_line(line);
+  }
+
+  [[gnu::noinline]] void take_other_line(std::string_view line) {
     if (!in_record) {
       if (starts_record(line)) {
         start_record(line);
@@ -200,9 +267,64 @@ struct DumpReader::State {
     }
   }
 
+  // A header after its id repeats byte for byte across a dump ("
+  // [chan receive, 3 minutes]:"): the last one read into each slot, with
+  // what it read as. Headers with labels are read each time.
+  struct SeenHeader {
+    std::array<char, 64> text;
+    std::uint32_t length = 0;  // 0: empty slot
+    std::string_view state;
+    std::optional<int> wait_minutes;
+    std::optional<std::uint64_t> synctest_bubble;
+    bool locked_to_thread = false;
+    bool leaked_marker = false;
+  };
+  std::array<SeenHeader, 64> seen_headers{};
+
+  static std::size_t header_slot(std::string_view tail) {
+    // The first word tells states apart, the last two the minutes.
+    const auto word = [&](std::size_t at) {
+      std::uint64_t w;
+      std::memcpy(&w, tail.data() + at, sizeof w);
+      return w;
+    };
+    const std::uint64_t key = word(0) ^ (word(tail.size() - 16) * 31) ^ (word(tail.size() - 8) * 7) ^ tail.size();
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 58);
+  }
+
+  bool read_header(std::string_view line) {
+    const char* const digits = line.data() + std::strlen("goroutine ");
+    const char* const end = line.data() + line.size();
+    const auto [after_id, ec] = std::from_chars(digits, end, current.id);
+    const std::string_view tail(after_id, static_cast<std::size_t>(end - after_id));
+    SeenHeader* seen = nullptr;
+    if (ec == std::errc() && tail.size() >= 16 && tail.size() <= std::tuple_size_v<decltype(SeenHeader::text)>) {
+      seen = &seen_headers[header_slot(tail)];
+      if (same_text(std::string_view(seen->text.data(), seen->length), tail)) {
+        current.state = seen->state;
+        current.wait_minutes = seen->wait_minutes;
+        current.synctest_bubble = seen->synctest_bubble;
+        current.locked_to_thread = seen->locked_to_thread;
+        current.leaked_marker = seen->leaked_marker;
+        return true;
+      }
+    }
+    if (!parse_header(line, current, *names, scratch)) return false;
+    if (seen != nullptr && current.labels.empty()) {
+      std::memcpy(seen->text.data(), tail.data(), tail.size());
+      seen->length = static_cast<std::uint32_t>(tail.size());
+      seen->state = current.state;
+      seen->wait_minutes = current.wait_minutes;
+      seen->synctest_bubble = current.synctest_bubble;
+      seen->locked_to_thread = current.locked_to_thread;
+      seen->leaked_marker = current.leaked_marker;
+    }
+    return true;
+  }
+
   void start_record(std::string_view line) {
     current = Goroutine{};
-    if (!parse_header(line, current, *names, scratch)) current.unreadable_header = names->intern(line);
+    if (!read_header(line)) current.unreadable_header = names->intern(line);
     in_record = true;
     std::swap(frames, previous);
     frames.clear();
@@ -234,7 +356,9 @@ struct DumpReader::State {
     has_body = true;
     awaiting = Awaiting::nothing;
     if (line.ends_with(')')) {
-      take_call(line);
+      // Read with its location line, when that comes next.
+      pending = true;
+      pending_call = line;
     } else if (line.starts_with("created by ")) {
       take_creator(line.substr(std::strlen("created by ")));
     } else if (line.starts_with("...") && line.ends_with(" elided...")) {
@@ -279,7 +403,7 @@ struct DumpReader::State {
   // A function name interned: `before`'s when it is the same text and has
   // no escapes (then interning would give it back unchanged).
   std::string_view name_like(std::string_view raw, const Frame* before) {
-    if (before != nullptr && same_text(raw, before->function) && raw.find('%') == std::string_view::npos) {
+    if (before != nullptr && same_text(raw, before->function) && !contains(raw, '%')) {
       return before->function;
     }
     return intern_symbol(raw, *names, scratch);
@@ -287,27 +411,80 @@ struct DumpReader::State {
 
   // "pkg.(*T).Method(0xc000012345, {0x7b1, 0x3})": the arguments start at
   // the last '(' since names hold parentheses too.
-  void take_call(std::string_view line) {
+  // The length of the name read; 0 when the line could not be read.
+  std::size_t take_call(std::string_view line) {
     const std::size_t open = find_last(line, '(');
     if (open == std::string_view::npos || open == 0) {
       count_unreadable(line);
-      return;
+      return 0;
     }
     Frame frame;
     frame.inlined = line.substr(open) == "(...)";
     frame.function = name_like(line.substr(0, open), in_ancestors ? nullptr : previous_at(frames.size()));
     frame_list().push_back(frame);
     awaiting = Awaiting::frame;
+    return open;
+  }
+
+  // A call line and the location line after it. Most pairs were seen
+  // before, byte for byte but for the arguments: then nothing is searched,
+  // hashed or parsed.
+  // A pair seen before, byte for byte but for the arguments: taken as it
+  // was read then. False, with nothing taken, for any other.
+  [[gnu::always_inline]] bool take_seen_frame(std::string_view call, std::string_view location) {
+    const SeenFrame* seen = seen_slot(location);
+    if (seen == nullptr || !same_text(std::string_view(seen->location.data(), seen->location_length), location) ||
+        !call_of(call, *seen)) {
+      return false;
+    }
+    frame_list().push_back(
+        Frame{seen->function, seen->file, seen->line, call.substr(seen->call_name_length) == "(...)"});
+    last_location_read = true;
+    return true;
+  }
+
+  // Any other pair, as the two lines one by one; the pair is kept.
+  void take_frame(std::string_view call, std::string_view location) {
+    SeenFrame* seen = seen_slot(location);
+    const bool location_seen =
+        seen != nullptr && same_text(std::string_view(seen->location.data(), seen->location_length), location);
+    const std::size_t name_length = take_call(call);
+    if (name_length == 0) {
+      // No frame waits for it: read as the body line it is.
+      take_body_line(location.substr(1));
+      return;
+    }
+    Frame& frame = frame_list().back();
+    awaiting = Awaiting::nothing;
+    if (location_seen) {
+      frame.file = seen->file;
+      frame.line = seen->line;
+      last_location_read = true;
+    } else {
+      last_location_read = parse_location(location, frame, *names);
+      if (!last_location_read) {
+        count_unreadable(location);
+        return;
+      }
+      if (seen == nullptr) return;
+      std::memcpy(seen->location.data(), location.data(), location.size());
+      seen->location_length = static_cast<std::uint32_t>(location.size());
+      seen->file = frame.file;
+      seen->line = frame.line;
+    }
+    keep_name(*seen, call.substr(0, name_length), frame.function);
   }
 
   // "created by pkg.F" or, since Go 1.21, "created by pkg.F in goroutine 6".
   void take_creator(std::string_view rest) {
-    if (const std::size_t in = rest.rfind(" in goroutine "); in != std::string_view::npos) {
-      std::uint64_t parent = 0;
-      if (parse_uint(rest.substr(in + std::strlen(" in goroutine ")), parent)) {
-        if (!in_ancestors) current.creator_id = parent;
-        rest = rest.substr(0, in);
-      }
+    constexpr std::string_view kIn = " in goroutine ";
+    std::size_t digits = rest.size();
+    while (digits > 0 && rest[digits - 1] >= '0' && rest[digits - 1] <= '9') --digits;
+    std::uint64_t parent = 0;
+    if (digits >= kIn.size() && same_text(rest.substr(digits - kIn.size(), kIn.size()), kIn) &&
+        parse_uint(rest.substr(digits), parent)) {
+      if (!in_ancestors) current.creator_id = parent;
+      rest = rest.substr(0, digits - kIn.size());
     }
     Frame frame;
     frame.function = name_like(rest, in_ancestors ? nullptr : &previous_creator);
@@ -321,22 +498,20 @@ struct DumpReader::State {
     if (awaiting == Awaiting::creator) target = &*creator();
     awaiting = Awaiting::nothing;
     if (target == nullptr) return;
-    SeenLocation* seen = nullptr;
-    if (line.size() >= 8 && line.size() <= std::tuple_size_v<decltype(SeenLocation::text)>) {
-      seen = &seen_locations[location_slot(line)];
-      if (same_text(std::string_view(seen->text.data(), seen->length), line)) {
-        target->file = seen->file;
-        target->line = seen->line;
-        last_location_read = true;
-        return;
-      }
+    SeenFrame* seen = seen_slot(line);
+    if (seen != nullptr && same_text(std::string_view(seen->location.data(), seen->location_length), line)) {
+      target->file = seen->file;
+      target->line = seen->line;
+      last_location_read = true;
+      return;
     }
     last_location_read = parse_location(line, *target, *names);
     if (!last_location_read) {
       count_unreadable(line);
     } else if (seen != nullptr) {
-      std::memcpy(seen->text.data(), line.data(), line.size());
-      seen->length = static_cast<std::uint32_t>(line.size());
+      std::memcpy(seen->location.data(), line.data(), line.size());
+      seen->location_length = static_cast<std::uint32_t>(line.size());
+      seen->call_name_length = 0;  // a creator's location: no call line
       seen->file = target->file;
       seen->line = target->line;
     }
@@ -348,6 +523,10 @@ struct DumpReader::State {
   // whole (editors and copy-paste drop the final newline); "…main.go:1"
   // cut from ":123" cannot be told from it, and is taken as whole.
   void finish_text(bool ended_cleanly) {
+    if (pending) {
+      pending = false;
+      take_call(pending_call);
+    }
     if (!in_record) return;
     const bool partial = (!ended_cleanly && !last_location_read) || awaiting != Awaiting::nothing || !has_body;
     if (partial) snapshot.truncated = true;
@@ -365,6 +544,11 @@ void DumpReader::feed(std::string_view chunk) {
   State& s = *state_;
   s.snapshot.bytes += chunk.size();
   s.lines.feed(chunk, [&s](std::string_view line) { s.take_line(line); });
+  // The chunk (or the line carried over) may not outlive this call.
+  if (s.pending && s.pending_call.data() != s.pending_copy.data()) {
+    s.pending_copy.assign(s.pending_call);
+    s.pending_call = s.pending_copy;
+  }
 }
 
 Snapshot DumpReader::finish(bool cut_off) {

@@ -1,6 +1,7 @@
 // Cuts text that arrives in chunks of any size into lines. A line is handed
 // out as a view into the chunk; only a line that straddles two chunks is
-// copied, once.
+// copied, once. Either view stays valid until feed or finish is called
+// again (and the chunk's own text lives).
 #pragma once
 
 #include <algorithm>
@@ -31,9 +32,7 @@ class LineSplitter {
         return;
       }
       keep(cursor, newline);
-      on_line(std::string_view(carry_));
-      carry_.clear();
-      overlong_ = false;
+      hand_out_carry(on_line);
       cursor = newline + 1;
     }
     // 64 bytes at a time, every newline in them found at once: a dump's
@@ -63,9 +62,7 @@ class LineSplitter {
   template <class OnLine>
   bool finish(OnLine&& on_line) {
     if (carry_.empty() && !overlong_) return true;
-    on_line(std::string_view(carry_));
-    carry_.clear();
-    overlong_ = false;
+    hand_out_carry(on_line);
     return false;
   }
 
@@ -76,6 +73,16 @@ class LineSplitter {
   std::size_t dropped_bytes() const { return dropped_; }
 
  private:
+  // The carried line, from a buffer of its own: carry_ starts over while
+  // the line stays readable until the next call.
+  template <class OnLine>
+  void hand_out_carry(OnLine& on_line) {
+    handed_.swap(carry_);
+    carry_.clear();
+    overlong_ = false;
+    on_line(std::string_view(handed_));
+  }
+
   // Carries [from, to) over to the next chunk, up to kMaxLine bytes.
   void keep(const char* from, const char* to) {
     const std::size_t size = static_cast<std::size_t>(to - from);
@@ -110,6 +117,7 @@ class LineSplitter {
   }
 
   std::string carry_;
+  std::string handed_;  // the last carried line handed out
   bool overlong_ = false;  // the carried line was cut at kMaxLine
   std::size_t dropped_ = 0;
 };

@@ -78,6 +78,77 @@ TEST(DumpParserCrafted, LocationLinesThatShareTheirEndsStayApart) {
   }
 }
 
+// A call and its location are taken together from the pair read before
+// when both match, the arguments aside. The location alone proves nothing:
+// a closure and the function around it can print the same one, and a name
+// that merely starts like the kept one is another name.
+TEST(DumpParserCrafted, APairSeenBeforeIsCheckedAgainstTheCallLine) {
+  const std::string location = "\t/src/main.go:12 +0x1d\n";
+  const std::string dump = "goroutine 1 [chan receive]:\nmain.main(0x1)\n" + location +
+                           "\ngoroutine 2 [chan receive]:\nmain.main(0xc000012345, {0x2, 0x3})\n" + location +
+                           "\ngoroutine 3 [chan receive]:\nmain.main.func1()\n" + location +
+                           "\ngoroutine 4 [chan receive]:\nmain.main(...)\n" + location +
+                           "\ngoroutine 5 [chan receive]:\nmain.main(x)(0x4)\n" + location +
+                           "\ngoroutine 6 [chan receive]:\nmain.mai(0x5)\n" + location +
+                           "\ngoroutine 7 [chan receive]:\n)\n" + location + "\n";
+  const Snapshot s = parse_dump(dump);
+  ASSERT_THAT(s.goroutines, SizeIs(7));
+  const std::vector<std::string> functions = {"main.main", "main.main", "main.main.func1", "main.main",
+                                              "main.main(x)", "main.mai"};
+  for (std::size_t i = 0; i < functions.size(); ++i) {
+    ASSERT_THAT(s.goroutines[i].frames, SizeIs(1)) << i;
+    EXPECT_EQ(s.goroutines[i].frames[0].function, functions[i]) << i;
+    EXPECT_EQ(s.goroutines[i].frames[0].file, "/src/main.go") << i;
+    EXPECT_EQ(s.goroutines[i].frames[0].line, 12) << i;
+    EXPECT_EQ(s.goroutines[i].frames[0].inlined, i == 3) << i;
+  }
+  // ")" is no call: counted as unreadable, and its location as text
+  // outside any frame, as when nothing was seen before.
+  EXPECT_THAT(s.goroutines[6].frames, SizeIs(0));
+  EXPECT_EQ(s.unreadable_lines, 1u);
+  EXPECT_EQ(s.first_unreadable_line, ")");
+}
+
+// Headers after their ids are taken from the last one read into a slot:
+// ids, minutes and markers must still each read as their own.
+TEST(DumpParserCrafted, HeadersThatShareTheirTextAfterTheIdStayApart) {
+  std::string dump;
+  for (int i = 0; i < 400; ++i) {
+    const int minutes = i % 7;
+    dump += "goroutine " + std::to_string(1000 + i) + " [" + (i % 3 == 0 ? "select" : "chan receive") +
+            (i % 5 == 0 ? " (leaked)" : "") + (minutes > 0 ? ", " + std::to_string(minutes) + " minutes" : "") +
+            (i % 4 == 0 ? ", locked to thread" : "") + "]" + (i % 11 == 0 ? " {k: v" + std::to_string(i) + "}" : "") +
+            ":\nmain.f()\n\t/src/f.go:1 +0x1\n\n";
+  }
+  const Snapshot s = parse_dump(dump);
+  ASSERT_THAT(s.goroutines, SizeIs(400));
+  for (int i = 0; i < 400; ++i) {
+    const Goroutine& g = s.goroutines[static_cast<std::size_t>(i)];
+    EXPECT_EQ(g.id, static_cast<std::uint64_t>(1000 + i));
+    EXPECT_EQ(g.state, i % 3 == 0 ? "select" : "chan receive") << i;
+    EXPECT_EQ(g.leaked_marker, i % 5 == 0) << i;
+    EXPECT_EQ(g.wait_minutes, i % 7 > 0 ? std::optional<int>(i % 7) : std::nullopt) << i;
+    EXPECT_EQ(g.locked_to_thread, i % 4 == 0) << i;
+    EXPECT_THAT(g.labels, SizeIs(i % 11 == 0 ? 1 : 0)) << i;
+    EXPECT_TRUE(g.unreadable_header.empty()) << i;
+  }
+}
+
+// "in goroutine N" is the parent only when N ends the line.
+TEST(DumpParserCrafted, ACreatorsParentIsTheNumberThatEndsItsLine) {
+  const Snapshot s = parse_dump(
+      "goroutine 2 [chan receive]:\nmain.f()\n\t/a.go:1 +0x1\ncreated by main.g in goroutine 17\n\t/a.go:2 +0x1\n\n"
+      "goroutine 3 [chan receive]:\nmain.f()\n\t/a.go:1 +0x1\ncreated by main.g in goroutine x7\n\t/a.go:2 +0x1\n\n"
+      "goroutine 4 [chan receive]:\nmain.f()\n\t/a.go:1 +0x1\ncreated by main.g in goroutine \n\t/a.go:2 +0x1\n\n");
+  ASSERT_THAT(s.goroutines, SizeIs(3));
+  EXPECT_EQ(s.goroutines[0].created_by->function, "main.g");
+  EXPECT_EQ(s.goroutines[0].creator_id, 17u);
+  EXPECT_EQ(s.goroutines[1].created_by->function, "main.g in goroutine x7");
+  EXPECT_EQ(s.goroutines[1].creator_id, std::nullopt);
+  EXPECT_EQ(s.goroutines[2].created_by->function, "main.g in goroutine ");
+  EXPECT_EQ(s.goroutines[2].creator_id, std::nullopt);
+}
+
 TEST(DumpParserGo126, ReadsEveryRecordOfARealDump) {
   const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
   EXPECT_FALSE(s.truncated);
