@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "mapped_range.hpp"
 #include "on_error.hpp"
 #include "report_output.hpp"
 #include "goleakcheck/diff.hpp"
@@ -105,7 +106,7 @@ void summarize_in_pieces(const std::string& path, std::uint64_t size) {
   for_each_piece_at_once(cuts.size(), [&](std::size_t i) {
     const bool last = i + 1 == cuts.size();
     DumpReader reader = pieces[i].reader([&summary = summaries[i]](const Goroutine& g) { summary.add(g); });
-    feed_file_range(path, cuts[i], last ? size : cuts[i + 1], reader);
+    feed_mapped_range(path, cuts[i], last ? size : cuts[i + 1], reader);
     // Only the whole file can be at the runtime's cap.
     pieces[i].end = reader.finish(last && size == kRuntimeDumpCap);
   });
@@ -232,7 +233,7 @@ void write_json_in_pieces(const std::string& path, std::uint64_t size) {
       }
       stream->add(g);
     });
-    feed_file_range(path, cuts[i], last ? size : cuts[i + 1], reader);
+    feed_mapped_range(path, cuts[i], last ? size : cuts[i + 1], reader);
     if (stream) {
       stream->finish();
       records[i] = stream->records();

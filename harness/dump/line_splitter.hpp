@@ -13,6 +13,7 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#include <xmmintrin.h>
 #endif
 
 namespace goleakcheck::detail {
@@ -40,6 +41,12 @@ class LineSplitter {
     // scan itself.
     const char* block = cursor;
     for (; end - block >= 64; block += 64) {
+#if defined(__SSE2__)
+      // A mapped file's pages are not contiguous, and the hardware's own
+      // prefetch stops at each page's end: asked for explicitly, the text
+      // is in the cache when the scan gets there.
+      _mm_prefetch(block + 1536, _MM_HINT_T0);
+#endif
       for (std::uint64_t newlines = newline_mask(block); newlines != 0; newlines &= newlines - 1) {
         const char* newline = block + std::countr_zero(newlines);
         on_line(std::string_view(cursor, static_cast<std::size_t>(newline - cursor)));

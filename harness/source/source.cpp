@@ -101,7 +101,12 @@ std::vector<std::uint64_t> record_aligned_cuts(const std::string& path, std::uin
 void feed_file_range(const std::string& path, std::uint64_t begin, std::uint64_t end, DumpReader& reader) {
   std::ifstream file = open_dump(path);
   file.seekg(static_cast<std::streamoff>(begin));
-  read_chunks(file, end - begin, [&](std::string_view chunk) { reader.feed(chunk); }, path);
+  const std::uint64_t read = read_chunks(file, end - begin, [&](std::string_view chunk) { reader.feed(chunk); }, path);
+  if (read < end - begin) {
+    throw Error(ErrorKind::io, fmt::format("the dump {} changed while it was read (it is shorter now); read it again "
+                                           "once nothing writes to it",
+                                           path));
+  }
 }
 
 Snapshot combine_pieces(std::span<const Snapshot> ends) {

@@ -4,12 +4,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include <unistd.h>
 
+#include <boost/process.hpp>
 #include <nlohmann/json.hpp>
 
 #include "leakyservice.hpp"
@@ -62,6 +65,46 @@ TEST(HandedOver, JsonOnStdoutIsValidOnEveryErrorPath) {
                                                << r.out.substr(r.out.size() - std::min<std::size_t>(80, r.out.size()))
                                                << "'";
   }
+}
+
+// A large dump is read through mappings of the file, by every core. Cut
+// short while it is read (an editor saving over it, a log rotated), the
+// pages gone would kill the process with SIGBUS, and a read(2) would just
+// stop early with fewer records: either way the summary was of a dump that
+// no longer exists. It is an error, exit 2, saying the file changed.
+TEST(HandedOver, ADumpCutShortWhileItIsReadIsAnError) {
+  namespace bp = boost::process;
+  std::string block;
+  for (int i = 0; block.size() < (std::size_t{1} << 20); ++i) {
+    block += "goroutine " + std::to_string(i + 1) + " [chan receive]:\nmain.f()\n\t/x/m.go:3 +0x1\n\n";
+  }
+  const auto path = test::write_temp("goleakcheck-shrinks", "");
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 0; i < 192; ++i) out << block;  // 192 MiB: many windows per core
+  }
+  const auto err = test::write_temp("goleakcheck-shrinks.err", "");
+  bp::child cli(bp::exe = GOLEAKCHECK_CLI_BIN, bp::args = {"parse", path.string()}, bp::std_out > bp::null,
+                bp::std_err > err.string());
+  // As soon as the file is mapped (/proc/PID/maps names it), it is cut.
+  const std::string maps = "/proc/" + std::to_string(cli.id()) + "/maps";
+  bool mapped = false;
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       !mapped && cli.running() && std::chrono::steady_clock::now() < deadline;) {
+    std::ifstream in(maps);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    mapped = text.find(path.filename().string()) != std::string::npos;
+    if (!mapped) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  std::filesystem::resize_file(path, std::uintmax_t{1} << 20);
+  cli.wait();
+  const std::string stderr_text = test::read_file(err);
+  std::filesystem::remove(path);
+  std::filesystem::remove(err);
+  ASSERT_TRUE(mapped) << "the CLI never mapped the file: " << stderr_text;
+  EXPECT_EQ(cli.native_exit_code() & 0x7f, 0) << "killed by signal " << (cli.native_exit_code() & 0x7f);
+  EXPECT_EQ(cli.exit_code(), 2) << stderr_text;
+  EXPECT_THAT(stderr_text, HasSubstr("changed while it was read")) << stderr_text;
 }
 
 }  // namespace

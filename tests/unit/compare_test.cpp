@@ -77,6 +77,21 @@ TEST(CompareLibrary, AnalyzeSitesFlagsByCountAndLeavesOutWhatARuleIgnores) {
   EXPECT_EQ(analyze_sites(kDump, options).flagged_count(), 0u);
 }
 
+// A range that ends past the file's end: the file shrank after its size
+// was taken. Reading fewer bytes than asked is an error, never a summary
+// of part of the dump.
+TEST(CompareLibrary, ARangePastTheEndOfTheFileIsAnError) {
+  const std::uint64_t size = std::filesystem::file_size(kDump);
+  DumpReader reader;
+  try {
+    feed_file_range(kDump, 0, size + 1, reader);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::io);
+    EXPECT_THAT(e.what(), HasSubstr("changed while it was read"));
+  }
+}
+
 TEST(CompareLibrary, ADumpReadInPiecesCountsAsTheWholeDoes) {
   const std::uint64_t size = std::filesystem::file_size(kDump);
   const std::vector<std::uint64_t> cuts = record_aligned_cuts(kDump, size, 3);

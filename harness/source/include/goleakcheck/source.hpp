@@ -70,7 +70,8 @@ std::ifstream open_dump(const std::string& path);
 std::uint64_t read_chunks(std::istream& in, std::uint64_t limit, const std::function<void(std::string_view)>& receive,
                           const std::string& name);
 
-// Feeds bytes [begin, end) of `path` to `reader` (read_chunks).
+// Feeds bytes [begin, end) of `path` to `reader` (read_chunks). Error
+// (ErrorKind::io) when the file ends before `end`: it changed meanwhile.
 void feed_file_range(const std::string& path, std::uint64_t begin, std::uint64_t end, DumpReader& reader);
 
 // What the pieces of one dump, each read by its own DumpReader, say
