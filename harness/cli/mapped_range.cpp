@@ -130,11 +130,6 @@ class FileDescriptor {
   int fd_;
 };
 
-Error changed_while_read(const std::string& path) {
-  return Error(ErrorKind::io, fmt::format("the dump {} changed while it was read (it is shorter now, or a part of it "
-                                          "could not be read); read it again once nothing writes to it",
-                                          path));
-}
 
 }  // namespace
 
@@ -151,7 +146,7 @@ void feed_mapped_range(const std::string& path, std::uint64_t begin, std::uint64
     // once, without a fault.
     struct stat info {};
     if (::fstat(file.get(), &info) != 0 || static_cast<std::uint64_t>(info.st_size) < end) {
-      throw changed_while_read(path);
+      throw dump_changed_while_read(path);
     }
     const std::uint64_t map_from = at & ~(page_size - 1);  // mappings start on a page
     const std::uint64_t stop = std::min(end, map_from + kWindow);
@@ -166,7 +161,7 @@ void feed_mapped_range(const std::string& path, std::uint64_t begin, std::uint64
       return;
     }
     reader.feed(std::string_view(mapping.data() + (at - map_from), static_cast<std::size_t>(stop - at)));
-    if (slot.lost()) throw changed_while_read(path);
+    if (slot.lost()) throw dump_changed_while_read(path);
     at = stop;
   }
 }

@@ -171,10 +171,8 @@ struct DumpReader::State {
   // and the function around it can share a location's text. Copies, since
   // a line lives only as long as its chunk.
   struct SeenFrame {
-    std::array<char, 128> location;  // most real location lines fit; longer ones are read each time
-    std::array<char, 112> call_name;  // as on the call line, before the '(' of its arguments
-    std::uint32_t location_length = 0;  // 0: empty slot
-    std::uint32_t call_name_length = 0;  // 0: no name kept (too long, or none read yet)
+    detail::KeptText<128> location;  // most real location lines fit; longer ones are read each time
+    detail::KeptText<112> call_name;  // as on the call line, before the '(' of its arguments; empty: none kept
     std::string_view function;  // call_name interned, its escapes decoded
     std::string_view file;
     int line = 0;
@@ -188,61 +186,31 @@ struct DumpReader::State {
   }
 
   SeenFrame* seen_slot(std::string_view location) {
-    if (location.size() < 8 || location.size() > std::tuple_size_v<decltype(SeenFrame::location)>) return nullptr;
+    if (location.size() < 8 || !decltype(SeenFrame::location)::fits(location)) return nullptr;
     return &seen_frames[location_slot(location)];
   }
 
   // Whether `call` is `seen`'s name and then its arguments: the name, a
   // '(' and no other '(' after it (the arguments start at the last one).
+  // The name and the location are each checked, so whichever pair a slot
+  // holds, what it gives is right.
   static bool call_of(std::string_view call, const SeenFrame& seen) {
-    const std::size_t n = seen.call_name_length;
+    const std::size_t n = seen.call_name.size();
     if (n == 0 || call.size() < n + 2 || call[n] != '(') return false;
-    if (!same_text(call.substr(0, n), std::string_view(seen.call_name.data(), n))) return false;
-    return !contains(call.substr(n + 1), '(');
+    return seen.call_name.holds(call.substr(0, n)) && !contains(call.substr(n + 1), '(');
   }
 
-  static void keep_name(SeenFrame& seen, std::string_view raw, std::string_view function) {
-    seen.call_name_length = 0;
-    if (raw.size() > seen.call_name.size()) return;
-    std::memcpy(seen.call_name.data(), raw.data(), raw.size());
-    seen.call_name_length = static_cast<std::uint32_t>(raw.size());
-    seen.function = function;
-  }
-
-  // The two lines of nearly every frame, a call and its location, take the
-  // short path here, inlined into the line loop; the rest take_other_line.
-  [[gnu::always_inline]] void take_line(std::string_view line) {
+  void take_line(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     last_location_read = false;
     if (pending) {
-      pending = false;
-      if (!line.empty() && line.front() == '\t' && take_seen_frame(pending_call, line)) return;
-      take_pending_call(line);
-      return;
+      if (!line.empty() && line.front() == '\t') {
+        pending = false;
+        take_frame(pending_call, line);
+        return;
+      }
+      take_pending_call_alone();
     }
-    if (in_record && !line.empty() && line.back() == ')' && line.front() != '\t' && !starts_record(line)) {
-      // A call line (take_body_line's first case): read with its location
-      // line, when that comes next.
-      has_body = true;
-      awaiting = Awaiting::nothing;
-      pending = true;
-      pending_call = line;
-      return;
-    }
-    take_other_line(line);
-  }
-
-  // The pending call and `line` after it, when the pair was not seen.
-  [[gnu::noinline]] void take_pending_call(std::string_view line) {
-    if (!line.empty() && line.front() == '\t') {
-      take_frame(pending_call, line);
-      return;
-    }
-    take_call(pending_call);
-    take_other_line(line);
-  }
-
-  [[gnu::noinline]] void take_other_line(std::string_view line) {
     if (!in_record) {
       if (starts_record(line)) {
         start_record(line);
@@ -271,13 +239,8 @@ struct DumpReader::State {
   // [chan receive, 3 minutes]:"): the last one read into each slot, with
   // what it read as. Headers with labels are read each time.
   struct SeenHeader {
-    std::array<char, 64> text;
-    std::uint32_t length = 0;  // 0: empty slot
-    std::string_view state;
-    std::optional<int> wait_minutes;
-    std::optional<std::uint64_t> synctest_bubble;
-    bool locked_to_thread = false;
-    bool leaked_marker = false;
+    detail::KeptText<64> text;
+    Goroutine read_as;  // the fields the header sets; no frames, no labels
   };
   std::array<SeenHeader, 64> seen_headers{};
 
@@ -298,26 +261,19 @@ struct DumpReader::State {
     const auto [after_id, ec] = std::from_chars(digits, end, current.id);
     const std::string_view tail(after_id, static_cast<std::size_t>(end - after_id));
     SeenHeader* seen = nullptr;
-    if (ec == std::errc() && tail.size() >= 16 && tail.size() <= std::tuple_size_v<decltype(SeenHeader::text)>) {
+    if (ec == std::errc() && tail.size() >= 16 && decltype(SeenHeader::text)::fits(tail)) {
       seen = &seen_headers[header_slot(tail)];
-      if (same_text(std::string_view(seen->text.data(), seen->length), tail)) {
-        current.state = seen->state;
-        current.wait_minutes = seen->wait_minutes;
-        current.synctest_bubble = seen->synctest_bubble;
-        current.locked_to_thread = seen->locked_to_thread;
-        current.leaked_marker = seen->leaked_marker;
+      if (seen->text.holds(tail)) {
+        const std::uint64_t id = current.id;
+        current = seen->read_as;
+        current.id = id;
         return true;
       }
     }
     if (!parse_header(line, current, *names, scratch)) return false;
     if (seen != nullptr && current.labels.empty()) {
-      std::memcpy(seen->text.data(), tail.data(), tail.size());
-      seen->length = static_cast<std::uint32_t>(tail.size());
-      seen->state = current.state;
-      seen->wait_minutes = current.wait_minutes;
-      seen->synctest_bubble = current.synctest_bubble;
-      seen->locked_to_thread = current.locked_to_thread;
-      seen->leaked_marker = current.leaked_marker;
+      seen->text.keep(tail);
+      seen->read_as = current;
     }
     return true;
   }
@@ -426,53 +382,34 @@ struct DumpReader::State {
     return open;
   }
 
-  // A call line and the location line after it. Most pairs were seen
-  // before, byte for byte but for the arguments: then nothing is searched,
-  // hashed or parsed.
-  // A pair seen before, byte for byte but for the arguments: taken as it
-  // was read then. False, with nothing taken, for any other.
-  [[gnu::always_inline]] bool take_seen_frame(std::string_view call, std::string_view location) {
-    const SeenFrame* seen = seen_slot(location);
-    if (seen == nullptr || !same_text(std::string_view(seen->location.data(), seen->location_length), location) ||
-        !call_of(call, *seen)) {
-      return false;
-    }
-    frame_list().push_back(
-        Frame{seen->function, seen->file, seen->line, call.substr(seen->call_name_length) == "(...)"});
-    last_location_read = true;
-    return true;
+  // A call line with no location line after it.
+  void take_pending_call_alone() {
+    pending = false;
+    take_call(pending_call);
   }
 
-  // Any other pair, as the two lines one by one; the pair is kept.
+  // A call line and the location line after it. Most pairs were seen
+  // before, byte for byte but for the arguments: then nothing is searched,
+  // hashed or parsed. Any other pair is read as the two lines one by one,
+  // and kept.
   void take_frame(std::string_view call, std::string_view location) {
-    SeenFrame* seen = seen_slot(location);
-    const bool location_seen =
-        seen != nullptr && same_text(std::string_view(seen->location.data(), seen->location_length), location);
+    if (const SeenFrame* seen = seen_slot(location); seen != nullptr && seen->location.holds(location) &&
+                                                     call_of(call, *seen)) {
+      frame_list().push_back(
+          Frame{seen->function, seen->file, seen->line, call.substr(seen->call_name.size()) == "(...)"});
+      last_location_read = true;
+      return;
+    }
     const std::size_t name_length = take_call(call);
     if (name_length == 0) {
       // No frame waits for it: read as the body line it is.
       take_body_line(location.substr(1));
       return;
     }
-    Frame& frame = frame_list().back();
-    awaiting = Awaiting::nothing;
-    if (location_seen) {
-      frame.file = seen->file;
-      frame.line = seen->line;
-      last_location_read = true;
-    } else {
-      last_location_read = parse_location(location, frame, *names);
-      if (!last_location_read) {
-        count_unreadable(location);
-        return;
-      }
-      if (seen == nullptr) return;
-      std::memcpy(seen->location.data(), location.data(), location.size());
-      seen->location_length = static_cast<std::uint32_t>(location.size());
-      seen->file = frame.file;
-      seen->line = frame.line;
+    if (SeenFrame* seen = attach_location(location)) {
+      seen->call_name.keep(call.substr(0, name_length));
+      seen->function = frame_list().back().function;
     }
-    keep_name(*seen, call.substr(0, name_length), frame.function);
   }
 
   // "created by pkg.F" or, since Go 1.21, "created by pkg.F in goroutine 6".
@@ -492,29 +429,30 @@ struct DumpReader::State {
     awaiting = Awaiting::creator;
   }
 
-  void attach_location(std::string_view line) {
+  // The slot that holds `line` afterwards, or null.
+  SeenFrame* attach_location(std::string_view line) {
     Frame* target = nullptr;
     if (awaiting == Awaiting::frame) target = &frame_list().back();
     if (awaiting == Awaiting::creator) target = &*creator();
     awaiting = Awaiting::nothing;
-    if (target == nullptr) return;
+    if (target == nullptr) return nullptr;
     SeenFrame* seen = seen_slot(line);
-    if (seen != nullptr && same_text(std::string_view(seen->location.data(), seen->location_length), line)) {
+    if (seen != nullptr && seen->location.holds(line)) {
       target->file = seen->file;
       target->line = seen->line;
       last_location_read = true;
-      return;
+      return seen;
     }
     last_location_read = parse_location(line, *target, *names);
     if (!last_location_read) {
       count_unreadable(line);
-    } else if (seen != nullptr) {
-      std::memcpy(seen->location.data(), line.data(), line.size());
-      seen->location_length = static_cast<std::uint32_t>(line.size());
-      seen->call_name_length = 0;  // a creator's location: no call line
-      seen->file = target->file;
-      seen->line = target->line;
+      return nullptr;
     }
+    if (seen == nullptr) return nullptr;
+    seen->location.keep(line);
+    seen->file = target->file;
+    seen->line = target->line;
+    return seen;
   }
 
   // The runtime ends every record with a location line: a record that stops
@@ -523,10 +461,7 @@ struct DumpReader::State {
   // whole (editors and copy-paste drop the final newline); "…main.go:1"
   // cut from ":123" cannot be told from it, and is taken as whole.
   void finish_text(bool ended_cleanly) {
-    if (pending) {
-      pending = false;
-      take_call(pending_call);
-    }
+    if (pending) take_pending_call_alone();
     if (!in_record) return;
     const bool partial = (!ended_cleanly && !last_location_read) || awaiting != Awaiting::nothing || !has_body;
     if (partial) snapshot.truncated = true;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -82,6 +83,25 @@ inline bool same_text(std::string_view a, std::string_view b) {
   }
   return true;
 }
+
+// A copy of a short text kept across chunks (a line lives only as long as
+// its chunk), for caches that compare it whole with the next line.
+template <std::size_t N>
+class KeptText {
+ public:
+  static constexpr bool fits(std::string_view text) { return text.size() <= N; }
+  bool holds(std::string_view text) const { return same_text({text_.data(), length_}, text); }
+  // Keeps `text`, or nothing (empty) when it does not fit.
+  void keep(std::string_view text) {
+    length_ = fits(text) ? static_cast<std::uint32_t>(text.size()) : 0;
+    std::memcpy(text_.data(), text.data(), length_);
+  }
+  std::size_t size() const { return length_; }
+
+ private:
+  std::array<char, N> text_;
+  std::uint32_t length_ = 0;
+};
 
 // Whether `text` holds `c`, eight bytes at a time, inline: the readers ask
 // it of short names and argument lists, where a call of memchr cost more

@@ -98,14 +98,18 @@ std::vector<std::uint64_t> record_aligned_cuts(const std::string& path, std::uin
   return starts;
 }
 
+Error dump_changed_while_read(const std::string& path) {
+  return Error(ErrorKind::io, fmt::format("the dump {} changed while it was read (it is shorter now, or a part of it "
+                                          "could not be read); read it again once nothing writes to it",
+                                          path));
+}
+
 void feed_file_range(const std::string& path, std::uint64_t begin, std::uint64_t end, DumpReader& reader) {
   std::ifstream file = open_dump(path);
   file.seekg(static_cast<std::streamoff>(begin));
   const std::uint64_t read = read_chunks(file, end - begin, [&](std::string_view chunk) { reader.feed(chunk); }, path);
   if (read < end - begin) {
-    throw Error(ErrorKind::io, fmt::format("the dump {} changed while it was read (it is shorter now); read it again "
-                                           "once nothing writes to it",
-                                           path));
+    throw dump_changed_while_read(path);
   }
 }
 

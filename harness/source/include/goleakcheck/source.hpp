@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "goleakcheck/dump.hpp"
+#include "goleakcheck/error.hpp"
 #include "goleakcheck/http_client.hpp"
 
 namespace goleakcheck {
@@ -70,8 +71,12 @@ std::ifstream open_dump(const std::string& path);
 std::uint64_t read_chunks(std::istream& in, std::uint64_t limit, const std::function<void(std::string_view)>& receive,
                           const std::string& name);
 
-// Feeds bytes [begin, end) of `path` to `reader` (read_chunks). Error
-// (ErrorKind::io) when the file ends before `end`: it changed meanwhile.
+// The error (ErrorKind::io) for a saved dump that got shorter, or could
+// not be read in part, while it was read.
+Error dump_changed_while_read(const std::string& path);
+
+// Feeds bytes [begin, end) of `path` to `reader` (read_chunks).
+// dump_changed_while_read when the file ends before `end`.
 void feed_file_range(const std::string& path, std::uint64_t begin, std::uint64_t end, DumpReader& reader);
 
 // What the pieces of one dump, each read by its own DumpReader, say
