@@ -62,10 +62,10 @@ inline bool same_text(std::string_view a, std::string_view b) {
           _mm_and_si128(_mm_and_si128(equal16(at), equal16(at + 16)), _mm_and_si128(equal16(at + 32), equal16(at + 48)));
       if (_mm_movemask_epi8(all) != 0xFFFF) return false;
     }
-    // The last 16 to 64 bytes from `at`: windows that may overlap, never
-    // past the end.
+    // The last 1 to 64 bytes from `at` (fewer than 16 after the loop):
+    // windows that may overlap, each clamped to end at the text's end.
     const std::size_t last = n - 16;
-    const __m128i all = _mm_and_si128(_mm_and_si128(equal16(at), equal16(std::min(at + 16, last))),
+    const __m128i all = _mm_and_si128(_mm_and_si128(equal16(std::min(at, last)), equal16(std::min(at + 16, last))),
                                       _mm_and_si128(equal16(std::min(at + 32, last)), equal16(last)));
     return _mm_movemask_epi8(all) == 0xFFFF;
   }
