@@ -96,7 +96,9 @@ class KeptText {
     length_ = fits(text) ? static_cast<std::uint32_t>(text.size()) : 0;
     std::memcpy(text_.data(), text.data(), length_);
   }
+  void clear() { length_ = 0; }
   std::size_t size() const { return length_; }
+  std::string_view view() const { return {text_.data(), length_}; }
 
  private:
   std::array<char, N> text_;

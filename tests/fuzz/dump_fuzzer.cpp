@@ -7,9 +7,12 @@
 //   snapshot truncated;
 // - every name is a view of the NamePool, readable after the text is gone;
 // - no record is ever dropped: there are as many records as lines that
-//   start one ("goroutine " and a digit), whatever the rest of the line.
+//   start one ("goroutine " and a digit), whatever the rest of the line;
+// - the reader's caches and guesses change nothing: a text ended by a
+//   blank line reads the same the second time it is read.
 // Built with libFuzzer by tests/fuzz/run; replayed over saved inputs by the
 // fuzz_replay test otherwise.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstdio>
@@ -59,6 +62,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   streaming.feed(std::string_view(*whole_text).substr(std::min(split, whole_text->size())));
   const goleakcheck::Snapshot streamed_end = streaming.finish();
 
+  // The same text twice, ended by a blank line: read the second time with
+  // everything the first left in the reader's caches, it must read the same.
+  const std::string ended = *whole_text + "\n\n";
+  const goleakcheck::Snapshot once = goleakcheck::parse_dump(ended);
+  const goleakcheck::Snapshot twice = goleakcheck::parse_dump(ended + ended);
+
   const goleakcheck::Profile profile = goleakcheck::parse_profile(*whole_text);
   const std::size_t record_starts = goleakcheck::test::count_record_starts(*whole_text);
   whole_text.reset();
@@ -68,6 +77,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           "streaming the records changes them");
   require(whole.goroutines == chunked.goroutines && whole.truncated == chunked.truncated,
           "chunked reading changes the records");
+  require(twice.goroutines.size() == 2 * once.goroutines.size() &&
+              std::equal(once.goroutines.begin(), once.goroutines.end(), twice.goroutines.begin()) &&
+              std::equal(once.goroutines.begin(), once.goroutines.end(),
+                         twice.goroutines.begin() + static_cast<std::ptrdiff_t>(once.goroutines.size())) &&
+              twice.unreadable_lines == 2 * once.unreadable_lines,
+          "a text read a second time reads differently");
   for (std::size_t i = 0; i + 1 < whole.goroutines.size(); ++i) {
     require(!whole.goroutines[i].partial, "a record before the last is partial");
   }

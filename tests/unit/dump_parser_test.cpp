@@ -149,6 +149,70 @@ TEST(DumpParserCrafted, ACreatorsParentIsTheNumberThatEndsItsLine) {
   EXPECT_EQ(s.goroutines[2].creator_id, std::nullopt);
 }
 
+// A record whose pairs were read before is read ahead: each pair taken on
+// a guess from what followed the same pair the last time, the guess
+// checked whole. A record that differs from the one read before it in any
+// one byte, or lacks one of its lines, must read as it does alone.
+TEST(DumpParserCrafted, ARecordReadAheadReadsAsItDoesAlone) {
+  const std::string record =
+      "goroutine 7 [chan receive, 3 minutes]:\n"
+      "main.blockOnChannel(0x0?)\n\t/src/main.go:32 +0x33\n"
+      "main.(*server).handle(0xc000012345, {0x1, 0x2})\n\t/src/server.go:60 +0x1c\n"
+      "net/http.HandlerFunc.ServeHTTP(...)\n\t/usr/local/go/src/net/http/server.go:2286\n"
+      "created by main.main in goroutine 1\n\t/src/main.go:114 +0x2af\n";
+  std::vector<std::string> variants;
+  // Every byte after "goroutine 7" (which makes it a record) changed.
+  for (std::size_t at = std::string_view("goroutine 7").size(); at < record.size(); ++at) {
+    if (record[at] == '\n') continue;
+    for (const char replacement : {'X', '(', ')', '\t', ' ', '9', '\r'}) {
+      if (record[at] == replacement) continue;
+      std::string variant = record;
+      variant[at] = replacement;
+      variants.push_back(variant);
+    }
+  }
+  // Every line after the header left out.
+  for (std::size_t line = record.find('\n') + 1; line < record.size(); line = record.find('\n', line) + 1) {
+    variants.push_back(record.substr(0, line) + record.substr(record.find('\n', line) + 1));
+  }
+  // Each variant read right after the record itself, so that every pair
+  // of it is guessed.
+  std::string dump = record + "\n";
+  for (const std::string& variant : variants) dump += variant + "\n" + record + "\n";
+  const Snapshot s = parse_dump(dump);
+  ASSERT_THAT(s.goroutines, SizeIs(1 + 2 * variants.size()));
+  std::uint64_t unreadable = 0;
+  std::uint64_t stray = 0;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const Snapshot alone = parse_dump(variants[i] + "\n");
+    ASSERT_THAT(alone.goroutines, SizeIs(1));
+    EXPECT_EQ(s.goroutines[1 + 2 * i], alone.goroutines[0]) << "variant " << i << ":\n" << variants[i];
+    EXPECT_EQ(s.goroutines[2 + 2 * i], s.goroutines[0]) << "after variant " << i;
+    unreadable += alone.unreadable_lines;
+    stray += alone.stray_lines;
+  }
+  EXPECT_EQ(s.unreadable_lines, unreadable);
+  EXPECT_EQ(s.stray_lines, stray);
+  EXPECT_FALSE(s.truncated);
+}
+
+// A call line indented by a tab where no frame waits for a location is
+// read without that tab; one indented twice keeps the second. Read ahead,
+// where the line is compared as it stands, the two must stay apart.
+TEST(DumpParserCrafted, ATabBeforeACallLineIsReadTheSameAhead) {
+  const std::string once_indented = "goroutine 1 [running]:\nmain.a()\n\t/a.go:1 +0x1\n\tmain.b(0x1)\n\t/b.go:2 +0x1\n\n";
+  const std::string twice_indented = "goroutine 2 [running]:\nmain.a()\n\t/a.go:1 +0x1\n\t\tmain.b(0x1)\n\t/b.go:2 +0x1\n\n";
+  for (const std::string& dump : {twice_indented + once_indented, once_indented + twice_indented}) {
+    const Snapshot s = parse_dump(dump);
+    ASSERT_THAT(s.goroutines, SizeIs(2));
+    for (const Goroutine& g : s.goroutines) {
+      ASSERT_THAT(g.frames, SizeIs(2)) << g.id;
+      EXPECT_EQ(g.frames[1].function, g.id == 1 ? "main.b" : "\tmain.b") << g.id;
+      EXPECT_EQ(g.frames[1].line, 2);
+    }
+  }
+}
+
 TEST(DumpParserGo126, ReadsEveryRecordOfARealDump) {
   const Snapshot s = parse_dump(test::read_file(test::fixture("go1.26-leakyservice.debug2.txt")));
   EXPECT_FALSE(s.truncated);
