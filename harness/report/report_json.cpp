@@ -5,7 +5,9 @@
 // The report's fields are documented in harness/README.md ("The JSON
 // report"); kReportSchemaVersion changes when a field changes meaning or
 // goes away.
+#include <charconv>
 #include <cstdint>
+#include <iterator>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -64,6 +66,88 @@ class FrameCache {
   }
   std::vector<Entry> entries_{std::size_t{1} << kBits};
   std::ostringstream scratch_;
+};
+
+// Whole records as compact JSON after their ids, each distinct one
+// rendered once: in a dump of 100,000s of goroutines most records differ
+// from an earlier one in the id alone. Found like frames, by the addresses
+// of the interned names and by every other field the record's JSON holds;
+// a record with ancestors is never kept. Direct-mapped: a collision only
+// costs a render.
+class RecordCache {
+ public:
+  // The JSON of `g` after `{"id":N`, or null when none is kept.
+  const std::string* after_id(const Goroutine& g) {
+    if (!g.ancestors.empty()) return nullptr;
+    Entry& e = entries_[slot(g)];
+    return !e.json.empty() && same(e.record, g) ? &e.json : nullptr;
+  }
+  // The whole record of `g` as `write(JsonWriter&)` writes it (compact),
+  // kept for the records like it; valid until the next call.
+  template <class Write>
+  std::string_view render(const Goroutine& g, Write&& write) {
+    writer_.restart();
+    write(writer_);
+    writer_.flush();
+    rendered_ = std::move(scratch_).str();
+    scratch_.str({});
+    keep(g, rendered_);
+    return rendered_;
+  }
+
+ private:
+  void keep(const Goroutine& g, std::string_view json) {
+    constexpr std::string_view kId = "{\"id\":";
+    if (!g.ancestors.empty() || !json.starts_with(kId)) return;
+    const std::size_t digits_end = json.find_first_not_of("0123456789", kId.size());
+    if (digits_end == std::string_view::npos) return;
+    Entry& e = entries_[slot(g)];
+    e.record = g;
+    e.json.assign(json.substr(digits_end));
+  }
+
+  static constexpr std::size_t kBits = 10;
+  struct Entry {
+    Goroutine record;
+    std::string json;
+  };
+  static std::uint64_t address(std::string_view text) { return reinterpret_cast<std::uintptr_t>(text.data()); }
+  static std::size_t slot(const Goroutine& g) {
+    std::uint64_t mix = address(g.state) ^ (g.frames.size() << 48);
+    for (const Frame& f : g.frames) {
+      mix = (mix ^ address(f.function)) * 0x9E3779B97F4A7C15ULL;
+      mix ^= static_cast<std::uint64_t>(f.line);
+    }
+    if (g.created_by) mix = (mix ^ address(g.created_by->function)) * 0xC2B2AE3D27D4EB4FULL;
+    return static_cast<std::size_t>((mix * 0x9E3779B97F4A7C15ULL) >> (64 - kBits));
+  }
+  // By address, not by text, as for frames.
+  static bool same(std::string_view a, std::string_view b) { return a.data() == b.data() && a.size() == b.size(); }
+  static bool same(const Frame& a, const Frame& b) {
+    return same(a.function, b.function) && same(a.file, b.file) && a.line == b.line && a.inlined == b.inlined;
+  }
+  static bool same(const Goroutine& a, const Goroutine& b) {
+    if (!same(a.state, b.state) || a.wait_minutes != b.wait_minutes || a.locked_to_thread != b.locked_to_thread ||
+        a.leaked_marker != b.leaked_marker || a.synctest_bubble != b.synctest_bubble ||
+        !same(a.unreadable_header, b.unreadable_header) || a.frames_elided != b.frames_elided ||
+        a.elided_frame_count != b.elided_frame_count || a.stack_unavailable != b.stack_unavailable ||
+        a.creator_id != b.creator_id || a.partial != b.partial || a.created_by.has_value() != b.created_by.has_value() ||
+        (a.created_by && !same(*a.created_by, *b.created_by)) || a.frames.size() != b.frames.size() ||
+        a.labels.size() != b.labels.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.frames.size(); ++i) {
+      if (!same(a.frames[i], b.frames[i])) return false;
+    }
+    for (std::size_t i = 0; i < a.labels.size(); ++i) {
+      if (!same(a.labels[i].key, b.labels[i].key) || !same(a.labels[i].value, b.labels[i].value)) return false;
+    }
+    return true;
+  }
+  std::vector<Entry> entries_{std::size_t{1} << kBits};
+  std::ostringstream scratch_;
+  JsonWriter writer_{scratch_, JsonLayout::compact};  // one for all renders: it escapes each name once
+  std::string rendered_;
 };
 
 }  // namespace detail
@@ -232,6 +316,7 @@ GoroutineJsonStream::GoroutineJsonStream(std::ostream& out) : GoroutineJsonStrea
 GoroutineJsonStream::GoroutineJsonStream(std::ostream& out, bool brackets)
     : writer_(std::make_unique<detail::JsonWriter>(out, detail::JsonLayout::compact)),
       frames_(std::make_unique<FrameCache>()),
+      records_seen_(std::make_unique<detail::RecordCache>()),
       brackets_(brackets) {
   if (brackets_) writer_->raw("[");
 }
@@ -243,8 +328,15 @@ GoroutineJsonStream::~GoroutineJsonStream() = default;
 
 void GoroutineJsonStream::add(const Goroutine& g) {
   writer_->raw(records_ == 0 ? "\n" : ",\n");
-  writer_->restart();
-  write_goroutine(*writer_, g, frames_.get());
+  if (const std::string* after_id = records_seen_->after_id(g)) {
+    char id[32] = "{\"id\":";  // and up to 20 digits
+    constexpr std::size_t kIdAt = std::string_view("{\"id\":").size();
+    const char* id_end = std::to_chars(id + kIdAt, std::end(id), g.id).ptr;
+    writer_->raw(std::string_view(id, static_cast<std::size_t>(id_end - id)));
+    writer_->raw(*after_id);
+  } else {
+    writer_->raw(records_seen_->render(g, [&](JsonWriter& w) { write_goroutine(w, g, frames_.get()); }));
+  }
   ++records_;
   writer_->flush_if_full();
 }

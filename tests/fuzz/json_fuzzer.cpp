@@ -7,7 +7,10 @@
 // - a stream given up after any record, as the CLI gives it up on an error
 //   (the input proved no dump, a read failed), is closed into valid JSON:
 //   finish() on a whole stream, "\n]\n" after a first piece, whose flushed
-//   part always ends with a whole record.
+//   part always ends with a whole record;
+// - each record is written as it is when written alone, in a stream of its
+//   own (records like one written before are copied from it but for the
+//   id, RecordCache).
 // The writer finds names by address (JsonWriter::name): these properties
 // are what a wrong cache hit would break. Built with libFuzzer by
 // tests/fuzz/run SECONDS json; replayed over the fixtures and the saved
@@ -48,6 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t error_after = size > 1 ? data[1] % 16 : 0;
   std::ostringstream given_up;
   std::ostringstream given_up_piece;
+  std::vector<goleakcheck::Goroutine> given;
+  std::shared_ptr<const goleakcheck::NamePool> names;
   {
     goleakcheck::GoroutineJsonStream all(whole);
     goleakcheck::GoroutineJsonStream a = goleakcheck::GoroutineJsonStream::records_only(first);
@@ -69,9 +74,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     goleakcheck::DumpReader reader([&](const goleakcheck::Goroutine& g) {
       all.add(g);
       (records++ < split ? a : b).add(g);
+      given.push_back(g);
     });
     reader.feed(text);
-    reader.finish();
+    names = reader.finish().names;  // what the records given point into
     all.finish();
     a.finish();
     b.finish();
@@ -97,5 +103,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t lines = 0;
   for (const char c : json) lines += c == '\n';
   require(lines == (records == 0 ? 1 : records + 2), "one record per line");
+  std::size_t line_start = json.find('\n') + 1;
+  for (const goleakcheck::Goroutine& g : given) {
+    std::size_t line_end = json.find('\n', line_start);
+    std::string_view line(json.data() + line_start, line_end - line_start);
+    if (line.ends_with(',')) line.remove_suffix(1);
+    std::ostringstream alone;
+    {
+      goleakcheck::GoroutineJsonStream one(alone);
+      one.add(g);
+      one.finish();
+    }
+    require(alone.str() == "[\n" + std::string(line) + "\n]\n", "a record reads as it does written alone");
+    line_start = line_end + 1;
+  }
   return 0;
 }

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -228,6 +230,63 @@ TEST(GoroutineJsonStream, WritesOneCompactRecordPerLineThatReadsBackWhole) {
     EXPECT_EQ(json[i]["frames"][1]["file"], "C:\\src\\a.go");
     EXPECT_EQ(json[i]["labels"]["quote\"key"], "bad \xEF\xBF\xBD byte");  // U+FFFD
     EXPECT_EQ(json[i]["innermost_frame"], json[i]["frames"][0]);
+  }
+}
+
+// A record like one written before is copied from it but for its id: a
+// record that differs from the one before it in any one field must still
+// be written as it is when written alone.
+TEST(GoroutineJsonStream, ARecordLikeOneWrittenBeforeIsWrittenAsItIsAlone) {
+  static const std::string_view kOtherFile = "/src/other.go";
+  static const std::string_view kOtherValue = "other value";
+  Goroutine base = odd_record(7);
+  base.created_by = Frame{"main.start", "/src/start.go", 1, false};
+  base.creator_id = 1;
+  std::vector<std::function<void(Goroutine&)>> changes = {
+      [](Goroutine& g) { g.frames[0].line = 4; },
+      [](Goroutine& g) { g.frames[1].inlined = true; },
+      [](Goroutine& g) { g.frames[1].file = kOtherFile; },
+      [](Goroutine& g) { g.frames.pop_back(); },
+      [](Goroutine& g) { g.frames.clear(); },
+      [](Goroutine& g) { g.state = "chan receive"; },
+      [](Goroutine& g) { g.wait_minutes = 3; },
+      [](Goroutine& g) { g.locked_to_thread = true; },
+      [](Goroutine& g) { g.leaked_marker = true; },
+      [](Goroutine& g) { g.synctest_bubble = 2; },
+      [](Goroutine& g) { g.labels[0].value = kOtherValue; },
+      [](Goroutine& g) { g.labels.clear(); },
+      [](Goroutine& g) { g.unreadable_header = "goroutine 7 [?"; },
+      [](Goroutine& g) { g.frames_elided = true; },
+      [](Goroutine& g) { g.elided_frame_count = 5; },
+      [](Goroutine& g) { g.created_by.reset(); },
+      [](Goroutine& g) { g.created_by->line = 2; },
+      [](Goroutine& g) { g.creator_id = 2; },
+      [](Goroutine& g) { g.partial = true; },
+      [](Goroutine& g) { g.ancestors = {Ancestor{3, {g.frames[0]}, std::nullopt}}; },
+      [](Goroutine& g) { g.id = std::numeric_limits<std::uint64_t>::max(); },
+  };
+  std::vector<Goroutine> written;
+  for (const auto& change : changes) {
+    Goroutine variant = base;
+    change(variant);
+    written.push_back(base);
+    written.push_back(variant);
+  }
+  std::ostringstream out;
+  GoroutineJsonStream stream(out);
+  for (const Goroutine& g : written) stream.add(g);
+  stream.finish();
+  std::istringstream lines(out.str());
+  std::string line;
+  std::getline(lines, line);  // "["
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    ASSERT_TRUE(std::getline(lines, line));
+    if (line.ends_with(',')) line.pop_back();
+    std::ostringstream alone;
+    GoroutineJsonStream one(alone);
+    one.add(written[i]);
+    one.finish();
+    EXPECT_EQ("[\n" + line + "\n]\n", alone.str()) << "record " << i;
   }
 }
 

@@ -23,6 +23,7 @@ namespace goleakcheck {
 namespace detail {
 class JsonWriter;
 class FrameCache;
+class RecordCache;
 }
 
 // A dump at a glance, collected record by record (DumpReader's streaming
@@ -72,6 +73,7 @@ class GoroutineJsonStream {
 
   std::unique_ptr<detail::JsonWriter> writer_;
   std::unique_ptr<detail::FrameCache> frames_;
+  std::unique_ptr<detail::RecordCache> records_seen_;
   bool brackets_ = true;
   std::uint64_t records_ = 0;
 };
