@@ -573,13 +573,16 @@ struct DumpReader::State {
 
   // Reads on from the start of a line while the text is what came after
   // the same pairs the last time (a record of one stack repeats thousands
-  // of times): a pair read before, byte for byte but for the call's
-  // arguments or the parent's id, is taken with one compare of each kept
-  // text and a scan of what lies between, and no newline in it is searched
-  // for. The blank line that ends a record is taken too. Stops at the
-  // first line that is anything else, or that runs past `after`, which the
-  // line splitter then hands out as usual. Returns the bytes read: whole
-  // lines.
+  // of times). The pair's first line is scanned to its end, and the pair
+  // that followed the one before with the same first 16 bytes is the
+  // guess; it is taken when its kept name starts the line, the rest is
+  // what such a line holds after it (arguments, or a parent's id), and its
+  // kept location line follows byte for byte, so the location line, the
+  // longer of the two, is read once and never searched for its newline.
+  // The blank line that ends a record is taken too. Stops, having taken
+  // nothing of it, at the first line that is anything else or runs past
+  // `after`; the line splitter then hands that line out as usual. Returns
+  // the bytes read: whole lines. Time: linear in them.
   std::size_t read_ahead(std::string_view after) {
     const char* at = after.data();
     const char* const end = at + after.size();
