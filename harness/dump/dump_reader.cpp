@@ -3,13 +3,11 @@
 // record's frames collect in a reused vector and are copied out once.
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <charconv>
 #include <cstring>
 #include <limits>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
 #include <xmmintrin.h>
 #endif
 
@@ -191,15 +189,15 @@ struct DumpReader::State {
     std::string_view file;
     int line = 0;
   };
-  std::vector<SeenFrame> seen_frames = std::vector<SeenFrame>(256);
+  static constexpr std::size_t kFrameSlots = 256;
+  std::vector<SeenFrame> seen_frames = std::vector<SeenFrame>(kFrameSlots);
 
   // Which pair came after which (see read_ahead): by what came before (a
-  // pair's slot, or a header's slot after kHeaderAfter) and the first 16
+  // pair's slot, or a header's slot after kFrameSlots) and the first 16
   // bytes of the pair's first line, the slot of the pair that followed
   // the last time. A guess, checked whole before it is taken.
   static constexpr std::uint16_t kNoSlot = 0xFFFF;
   static constexpr int kNothingBefore = -1;
-  static constexpr int kHeaderAfter = 256;
   std::array<std::uint16_t, 4096> followers = [] {
     std::array<std::uint16_t, 4096> all;
     all.fill(kNoSlot);
@@ -280,13 +278,9 @@ struct DumpReader::State {
     } else if (line.empty()) {
       finish_record();
     } else if (line.front() == '\t' && awaiting == Awaiting::creator) {
-      SeenFrame* seen = attach_location(line);
-      if (seen != nullptr && (seen->kind != creator_kind || !seen->call_name.holds(creator_line.view()))) {
-        seen->kind = creator_kind;
-        seen->call_name.keep(creator_line.view());
-        seen->function = creator()->function;
-      }
-      note_pair(seen, creator_head);
+      // The creator's line may be gone with its chunk; what is kept of it
+      // starts with the same 16 bytes (or is all of it).
+      keep_pair(attach_location(line), creator_line.view(), creator_kind, creator_line.view(), creator()->function);
     } else if (line.front() == '\t' && awaiting != Awaiting::nothing) {
       pair_before = kNothingBefore;
       attach_location(line);
@@ -335,7 +329,7 @@ struct DumpReader::State {
         const std::uint64_t id = current.id;
         current = seen->read_as;
         current.id = id;
-        pair_before = kHeaderAfter + static_cast<int>(seen - seen_headers.data());
+        pair_before = static_cast<int>(kFrameSlots + static_cast<std::size_t>(seen - seen_headers.data()));
         return true;
       }
     }
@@ -343,7 +337,7 @@ struct DumpReader::State {
     if (seen != nullptr && current.labels.empty()) {
       seen->text.keep(tail);
       seen->read_as = current;
-      pair_before = kHeaderAfter + static_cast<int>(seen - seen_headers.data());
+      pair_before = static_cast<int>(kFrameSlots + static_cast<std::size_t>(seen - seen_headers.data()));
     }
     return true;
   }
@@ -477,6 +471,19 @@ struct DumpReader::State {
     frame.inlined = inlined;
   }
 
+  // Keeps in `seen` (the slot that holds the pair's location, or null) what
+  // the pair's first line read as, `first` being the text a later line
+  // must start with, and notes the pair as read. `line` is that first line.
+  void keep_pair(SeenFrame* seen, std::string_view line, PairKind kind, std::string_view first,
+                 std::string_view function) {
+    if (seen != nullptr && (seen->kind != kind || !seen->call_name.holds(first))) {
+      seen->kind = kind;
+      seen->call_name.keep(first);
+      seen->function = function;
+    }
+    note_pair(seen, line_head(line));
+  }
+
   // Notes that the pair in `seen` (null: one no slot holds), whose first
   // line starts with `head`, was read.
   void note_pair(SeenFrame* seen, LineHead head) {
@@ -508,13 +515,8 @@ struct DumpReader::State {
       take_body_line(location.substr(1));
       return;
     }
-    SeenFrame* seen = attach_location(location);
-    if (seen != nullptr && (seen->kind != PairKind::frame || !seen->call_name.holds(call.substr(0, name_length)))) {
-      seen->kind = PairKind::frame;
-      seen->call_name.keep(call.substr(0, name_length));
-      seen->function = frame_list().back().function;
-    }
-    note_pair(seen, line_head(call));
+    keep_pair(attach_location(location), call, PairKind::frame, call.substr(0, name_length),
+              frame_list().back().function);
   }
 
   // "created by pkg.F" or, since Go 1.21, "created by pkg.F in goroutine 6".
@@ -526,15 +528,15 @@ struct DumpReader::State {
     while (digits > 0 && rest[digits - 1] >= '0' && rest[digits - 1] <= '9') --digits;
     std::uint64_t parent = 0;
     creator_kind = PairKind::creator_no_parent;
-    creator_line.keep(line);
-    creator_head = line_head(line);
+    std::size_t kept = line.size();
     if (digits >= kIn.size() && same_text(rest.substr(digits - kIn.size(), kIn.size()), kIn) &&
         parse_uint(rest.substr(digits), parent)) {
       if (!in_ancestors) current.creator_id = parent;
       creator_kind = PairKind::creator;
-      creator_line.keep(line.substr(0, std::strlen("created by ") + digits));
+      kept = std::strlen("created by ") + digits;
       rest = rest.substr(0, digits - kIn.size());
     }
+    creator_line.keep(line.substr(0, kept));
     Frame frame;
     frame.function = name_like(rest, in_ancestors ? nullptr : &previous_creator);
     creator() = frame;
@@ -542,7 +544,6 @@ struct DumpReader::State {
   }
   detail::KeptText<112> creator_line;  // the last creator's line up to its parent's id
   PairKind creator_kind = PairKind::creator_no_parent;
-  LineHead creator_head;
 
   // The slot that holds `line` afterwards, or null.
   SeenFrame* attach_location(std::string_view line) {
@@ -596,7 +597,7 @@ struct DumpReader::State {
       // A line that starts with a tab is read without it, if at all (see
       // take_one_line), while kept call names are compared as they stand.
       if (at == end || *at == '\t') break;
-      const char* const newline = find_line_end(at, end);
+      const char* const newline = detail::find_newline(at, end);
       if (newline == nullptr) break;
       const std::string_view first_line(at, static_cast<std::size_t>(newline - at));
       const std::uint16_t slot = followers[follower_key(pair_before, line_head(first_line))];
@@ -637,20 +638,6 @@ struct DumpReader::State {
     awaiting = Awaiting::nothing;
     last_location_read = true;
     return true;
-  }
-
-  // The '\n' that ends the line `from` is in, or null before `end`: the
-  // rest of a call line, a dozen bytes, mostly in one 16-byte compare.
-  static const char* find_line_end(const char* from, const char* end) {
-#if defined(__SSE2__)
-    const __m128i newline = _mm_set1_epi8('\n');
-    for (; end - from >= 16; from += 16) {
-      const int mask =
-          _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(from)), newline));
-      if (mask != 0) return from + std::countr_zero(static_cast<unsigned>(mask));
-    }
-#endif
-    return static_cast<const char*>(std::memchr(from, '\n', static_cast<std::size_t>(end - from)));
   }
 
   // The runtime ends every record with a location line: a record that stops
