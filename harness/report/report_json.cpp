@@ -5,6 +5,7 @@
 // The report's fields are documented in harness/README.md ("The JSON
 // report"); kReportSchemaVersion changes when a field changes meaning or
 // goes away.
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <iterator>
@@ -23,6 +24,17 @@ namespace goleakcheck {
 
 namespace detail {
 
+// The caches below find what they rendered by address, not by text:
+// comparing the text would cost what is saved (the contract of
+// JsonWriter::name()).
+namespace {
+bool same_name(std::string_view a, std::string_view b) { return a.data() == b.data() && a.size() == b.size(); }
+// Equal in every field a frame's JSON holds.
+bool same_frame(const Frame& a, const Frame& b) {
+  return same_name(a.function, b.function) && same_name(a.file, b.file) && a.line == b.line;
+}
+}  // namespace
+
 // Frames as compact JSON, each distinct one rendered once: a dump's
 // goroutines share a few thousand frames between them, so a record is
 // mostly copies of text already written. Found by the addresses of the
@@ -35,7 +47,7 @@ class FrameCache {
                      (reinterpret_cast<std::uintptr_t>(frame.file.data()) * 0xC2B2AE3D27D4EB4FULL) ^
                      static_cast<std::uint64_t>(frame.line);
     Entry& e = entries_[(mix * 0x9E3779B97F4A7C15ULL) >> (64 - kBits)];
-    if (!e.json.empty() && same(e.frame, frame)) return e.json;
+    if (!e.json.empty() && same_frame(e.frame, frame)) return e.json;
     {
       JsonWriter w(scratch_, JsonLayout::compact);
       w.start_object();
@@ -59,11 +71,6 @@ class FrameCache {
     Frame frame;
     std::string json;
   };
-  // By address, not by text: comparing the text would cost what is saved.
-  static bool same(const Frame& a, const Frame& b) {
-    return a.function.data() == b.function.data() && a.function.size() == b.function.size() &&
-           a.file.data() == b.file.data() && a.file.size() == b.file.size() && a.line == b.line;
-  }
   std::vector<Entry> entries_{std::size_t{1} << kBits};
   std::ostringstream scratch_;
 };
@@ -121,28 +128,21 @@ class RecordCache {
     if (g.created_by) mix = (mix ^ address(g.created_by->function)) * 0xC2B2AE3D27D4EB4FULL;
     return static_cast<std::size_t>((mix * 0x9E3779B97F4A7C15ULL) >> (64 - kBits));
   }
-  // By address, not by text, as for frames.
-  static bool same(std::string_view a, std::string_view b) { return a.data() == b.data() && a.size() == b.size(); }
-  static bool same(const Frame& a, const Frame& b) {
-    return same(a.function, b.function) && same(a.file, b.file) && a.line == b.line && a.inlined == b.inlined;
-  }
+  // Equal in every field a record's JSON holds but its id.
   static bool same(const Goroutine& a, const Goroutine& b) {
-    if (!same(a.state, b.state) || a.wait_minutes != b.wait_minutes || a.locked_to_thread != b.locked_to_thread ||
+    if (!same_name(a.state, b.state) || a.wait_minutes != b.wait_minutes || a.locked_to_thread != b.locked_to_thread ||
         a.leaked_marker != b.leaked_marker || a.synctest_bubble != b.synctest_bubble ||
-        !same(a.unreadable_header, b.unreadable_header) || a.frames_elided != b.frames_elided ||
-        a.elided_frame_count != b.elided_frame_count || a.stack_unavailable != b.stack_unavailable ||
+        !same_name(a.unreadable_header, b.unreadable_header) || a.frames_elided != b.frames_elided ||
+        a.elided_frame_count != b.elided_frame_count ||
         a.creator_id != b.creator_id || a.partial != b.partial || a.created_by.has_value() != b.created_by.has_value() ||
-        (a.created_by && !same(*a.created_by, *b.created_by)) || a.frames.size() != b.frames.size() ||
+        (a.created_by && !same_frame(*a.created_by, *b.created_by)) || a.frames.size() != b.frames.size() ||
         a.labels.size() != b.labels.size()) {
       return false;
     }
-    for (std::size_t i = 0; i < a.frames.size(); ++i) {
-      if (!same(a.frames[i], b.frames[i])) return false;
-    }
-    for (std::size_t i = 0; i < a.labels.size(); ++i) {
-      if (!same(a.labels[i].key, b.labels[i].key) || !same(a.labels[i].value, b.labels[i].value)) return false;
-    }
-    return true;
+    return std::equal(a.frames.begin(), a.frames.end(), b.frames.begin(), same_frame) &&
+           std::equal(a.labels.begin(), a.labels.end(), b.labels.begin(), [](const Label& x, const Label& y) {
+             return same_name(x.key, y.key) && same_name(x.value, y.value);
+           });
   }
   std::vector<Entry> entries_{std::size_t{1} << kBits};
   std::ostringstream scratch_;
